@@ -1,0 +1,1 @@
+"""Customer-journey warehouse: Dagster code location, ingestion and the `journey` command."""

@@ -1,0 +1,33 @@
+"""The Dagster code location: ``dagster dev -m orchestration.definitions``."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from orchestration.defs.ingestion.assets import build_ingestion_assets
+from orchestration.defs.ingestion.partitions import drop_partitions
+from orchestration.defs.jobs import build_journey_job
+from orchestration.defs.logging import compact_console
+from orchestration.defs.resources import LandingZone, Warehouse
+from orchestration.settings import Settings
+
+
+def build_definitions(settings: Settings) -> dg.Definitions:
+    """Everything Dagster knows about one deployment."""
+    partitions_def = drop_partitions(settings)
+    return dg.Definitions(
+        assets=build_ingestion_assets(partitions_def),
+        jobs=[build_journey_job(partitions_def)],
+        resources={
+            "warehouse": Warehouse(path=str(settings.duckdb_path)),
+            "landing": LandingZone(path=str(settings.landing_dir)),
+        },
+        loggers={"compact": compact_console},
+        # DuckDB allows one writer per file: steps run one after the other in one process.
+        executor=dg.in_process_executor,
+    )
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    return build_definitions(Settings.from_env())

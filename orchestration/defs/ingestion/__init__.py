@@ -1,0 +1,1 @@
+"""Ingestion of the three landing-zone sources into the ``raw`` schema."""

@@ -1,0 +1,39 @@
+"""Daily partitions keyed by drop date."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import dagster as dg
+
+from orchestration.ingestion.landing import all_drop_dates
+from orchestration.settings import Settings
+
+DEFAULT_FIRST_DROP = date(2026, 1, 1)
+
+
+def drop_partitions(settings: Settings, today: date | None = None) -> dg.DailyPartitionsDefinition:
+    """One partition per drop date.
+
+    The first partition is ``JOURNEY_FIRST_DROP_DATE``, else the earliest drop in the
+    landing zone. Partitions run to today's drop, or further when the landing zone
+    already holds later drops (sample data generated for future dates).
+    """
+    today = today or datetime.now().date()
+    drops = all_drop_dates(settings.landing_dir)
+    if settings.first_drop_date:
+        first = date.fromisoformat(settings.first_drop_date)
+    else:
+        first = drops[0] if drops else min(DEFAULT_FIRST_DROP, today)
+    if drops and drops[-1] >= today:
+        return dg.DailyPartitionsDefinition(
+            start_date=first.isoformat(), end_date=(drops[-1] + timedelta(days=1)).isoformat()
+        )
+    return dg.DailyPartitionsDefinition(start_date=first.isoformat(), end_offset=1)
+
+
+def drops_in_window(window: dg.TimeWindow) -> list[date]:
+    """The drop dates of a partition time window (end exclusive)."""
+    first = window.start.date()
+    days = (window.end.date() - first).days
+    return [first + timedelta(days=i) for i in range(days)]

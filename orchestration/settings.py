@@ -1,0 +1,39 @@
+"""Where the project reads and writes, resolved from environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_LANDING_DIR = "data/landing"
+DEFAULT_DUCKDB_PATH = "data/warehouse.duckdb"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Paths and options of one deployment.
+
+    landing_dir: root of the landing zone (``JOURNEY_LANDING_DIR``).
+    duckdb_path: the warehouse file the pipeline writes (``JOURNEY_DUCKDB_PATH``).
+    first_drop_date: first partition of the daily drop partitions
+        (``JOURNEY_FIRST_DROP_DATE``); by default the earliest drop in the landing zone.
+    """
+
+    landing_dir: Path
+    duckdb_path: Path
+    first_drop_date: str | None = None
+
+    @classmethod
+    def from_env(cls, environ: os._Environ[str] | dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        return cls(
+            landing_dir=Path(env.get("JOURNEY_LANDING_DIR") or DEFAULT_LANDING_DIR).absolute(),
+            duckdb_path=Path(env.get("JOURNEY_DUCKDB_PATH") or DEFAULT_DUCKDB_PATH).absolute(),
+            first_drop_date=env.get("JOURNEY_FIRST_DROP_DATE") or None,
+        )
+
+    @property
+    def dagster_home(self) -> Path:
+        """Default ``DAGSTER_HOME``: next to the warehouse file."""
+        return self.duckdb_path.parent / "dagster"

@@ -17,7 +17,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     partitions_def = drop_partitions(settings)
     return dg.Definitions(
         assets=build_ingestion_assets(partitions_def),
-        jobs=[build_journey_job(partitions_def)],
+        jobs=[build_journey_job()],
         resources={
             "warehouse": Warehouse(path=str(settings.duckdb_path)),
             "landing": LandingZone(path=str(settings.landing_dir)),

@@ -106,9 +106,7 @@ def load_source(
     ensure_raw_schema(conn)
     entities = entities_of(source)
     files = {e.name: entity_files(landing_dir, e, drops) for e in entities}
-    problems = [
-        p for e in entities if e.format is Format.CSV for f in files[e.name] for p in _header_problems(e, f)
-    ]
+    problems = [p for e in entities if e.format is Format.CSV for f in files[e.name] for p in _header_problems(e, f)]
     while True:
         failed = {p.drop_date for p in problems}
         try:
@@ -214,9 +212,7 @@ def _load_entity(
     return reports
 
 
-def _batches(
-    entity: Entity, files: list[LandedFile]
-) -> Iterator[tuple[tuple[str, ...] | None, list[LandedFile]]]:
+def _batches(entity: Entity, files: list[LandedFile]) -> Iterator[tuple[tuple[str, ...] | None, list[LandedFile]]]:
     """Files grouped by header (CSV) and cut into batches of about BATCH_BYTES."""
     groups: dict[tuple[str, ...] | None, list[LandedFile]] = {}
     for f in files:
@@ -247,8 +243,7 @@ def _register_files(conn: duckdb.DuckDBPyConnection, batch: list[LandedFile], sc
                 shutil.copyfileobj(src, dst, 1 << 20)
         rows.append((idx, str(read_path), f.relative_path, f.drop_date))
     conn.execute(
-        "CREATE OR REPLACE TEMP TABLE _files "
-        "(file_idx INTEGER, read_path VARCHAR, rel VARCHAR, drop_date DATE)"
+        "CREATE OR REPLACE TEMP TABLE _files (file_idx INTEGER, read_path VARCHAR, rel VARCHAR, drop_date DATE)"
     )
     conn.executemany("INSERT INTO _files VALUES (?, ?, ?, ?)", rows)
     return [row[1] for row in rows]
@@ -293,8 +288,7 @@ def _check_csv(conn: duckdb.DuckDBPyConnection, entity: Entity, header: tuple[st
     conn.execute(f"CREATE OR REPLACE TEMP TABLE _records AS {csv_records_sql('_lines')}")
     position = {name: i + 1 for i, name in enumerate(header)}
     value_of = {
-        f.name: (f"fields[{position[f.path]}]" if f.path in position else "NULL::VARCHAR")
-        for f in entity.fields
+        f.name: (f"fields[{position[f.path]}]" if f.path in position else "NULL::VARCHAR") for f in entity.fields
     }
     known = {f.path for f in entity.fields}
     extras = [(name, i) for name, i in position.items() if name not in known]
@@ -382,9 +376,7 @@ def _raise_on_drift(conn: duckdb.DuckDBPyConnection, entity: Entity) -> None:
 
 
 def _insert_checked(conn: duckdb.DuckDBPyConnection, entity: Entity) -> None:
-    names = [
-        name for name, _, _ in raw_columns(entity) if not name.startswith("_") or name == "_extra_columns"
-    ]
+    names = [name for name, _, _ in raw_columns(entity) if not name.startswith("_") or name == "_extra_columns"]
     select = ", ".join(f'c."{n}"' for n in names)
     target = ", ".join(f'"{n}"' for n in names)
     conn.execute(
@@ -420,8 +412,7 @@ def _file_reports(conn: duckdb.DuckDBPyConnection, entity: Entity) -> list[FileR
         """
     ).fetchall()
     return [
-        FileReport(entity.name, rel, drop, read, loaded, quarantined)
-        for rel, drop, read, loaded, quarantined in rows
+        FileReport(entity.name, rel, drop, read, loaded, quarantined) for rel, drop, read, loaded, quarantined in rows
     ]
 
 

@@ -33,9 +33,7 @@ def _spec(entity: Entity) -> dg.AssetSpec:
         metadata={
             "dagster/table_name": f"{RAW_SCHEMA}.{entity.table}",
             "dagster/column_schema": dg.TableSchema(
-                columns=[
-                    dg.TableColumn(name, typ.lower(), description=desc) for name, typ, desc in raw_columns(entity)
-                ]
+                columns=[dg.TableColumn(name, typ.lower(), description=desc) for name, typ, desc in raw_columns(entity)]
             ),
         },
     )
@@ -117,7 +115,5 @@ def _metadata(
         "drops_loaded": len(result.loaded_drops),
         "dagster/row_count": row_count,
         "file_reconciliation": dg.MetadataValue.md(table if files else "no file in these drops"),
-        "quarantine_reasons": dg.MetadataValue.md(
-            "\n".join(f"- {n} × {reason}" for reason, n in reasons) or "none"
-        ),
+        "quarantine_reasons": dg.MetadataValue.md("\n".join(f"- {n} × {reason}" for reason, n in reasons) or "none"),
     }

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Set up, generate sample exports into data/landing and run the whole pipeline into
+# data/warehouse.duckdb. Extra arguments go to `journey generate` (e.g. --customers 5000).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+
+export JOURNEY_LANDING_DIR="${JOURNEY_LANDING_DIR:-data/landing}"
+export JOURNEY_DUCKDB_PATH="${JOURNEY_DUCKDB_PATH:-data/warehouse.duckdb}"
+
+rm -rf "$JOURNEY_LANDING_DIR"
+.venv/bin/journey generate --out "$JOURNEY_LANDING_DIR" "$@"
+.venv/bin/journey run
+.venv/bin/python - <<'PY'
+import os
+from pathlib import Path
+
+from orchestration.ingestion import connect
+
+conn = connect(Path(os.environ["JOURNEY_DUCKDB_PATH"]), read_only=True)
+tables = conn.execute(
+    "SELECT table_schema || '.' || table_name FROM duckdb_tables() ORDER BY table_schema, table_name"
+).fetchall()
+print(f"\nwarehouse {os.environ['JOURNEY_DUCKDB_PATH']}:")
+for (name,) in tables:
+    count = conn.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+    print(f"  {name:<40} {count:>12,} rows")
+PY

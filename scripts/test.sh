@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Set up and run every test (unit, integration and end-to-end), after the linter.
+# Extra arguments go to pytest (e.g. -m "not e2e" for the fast tests only).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+
+.venv/bin/ruff check orchestration tests
+.venv/bin/python -m pytest "$@"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dagster as dg
 
+from orchestration.defs.dbt.assets import build_dbt_assets
+from orchestration.defs.dbt.project import dbt_cli, dbt_project
 from orchestration.defs.ingestion.assets import build_ingestion_assets
 from orchestration.defs.ingestion.partitions import drop_partitions
 from orchestration.defs.jobs import build_journey_job
@@ -16,11 +18,12 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     """Everything Dagster knows about one deployment."""
     partitions_def = drop_partitions(settings)
     return dg.Definitions(
-        assets=build_ingestion_assets(partitions_def),
+        assets=[*build_ingestion_assets(partitions_def), build_dbt_assets(partitions_def)],
         jobs=[build_journey_job()],
         resources={
             "warehouse": Warehouse(path=str(settings.duckdb_path)),
             "landing": LandingZone(path=str(settings.landing_dir)),
+            "dbt": dbt_cli(dbt_project()),
         },
         loggers={"compact": compact_console},
         # DuckDB allows one writer per file: steps run one after the other in one process.

@@ -9,6 +9,8 @@ import dagster as dg
 import pytest
 
 from orchestration.definitions import build_definitions
+from orchestration.defs.ingestion.assets import build_ingestion_assets
+from orchestration.defs.ingestion.partitions import drop_partitions
 from orchestration.ingestion import connect
 from orchestration.settings import Settings
 from tests.conftest import CONTACTS_HEADER, WriteFile
@@ -45,15 +47,22 @@ def test_code_location_loads_from_environment(
     assert groups[("raw", "crm_deals")] == "crm"
     assert groups[("raw", "web_events")] == "web"
     assert groups[("raw", "contact_centre_csat_surveys")] == "contact_centre"
+    stg_contacts = repo.asset_graph.get(dg.AssetKey(["stg_crm__contacts"]))
+    assert dg.AssetKey(["raw", "crm_contacts"]) in stg_contacts.parent_keys
+    assert repo.asset_graph.get(dg.AssetKey(["fct_customer_journey"])).group_name == "marts"
     partitions = loaded.resolve_job_def("journey").partitions_def
     assert partitions.get_first_partition_key() == "2026-02-03"
 
 
-def _materialize(settings: Settings, partition: str) -> dg.ExecuteInProcessResult:
+def _materialize(settings: Settings, partition: str, raise_on_error: bool = True) -> dg.ExecuteInProcessResult:
+    """Materialise the ingestion assets of one drop."""
     defs = build_definitions(settings)
-    assets = [a for a in defs.assets if isinstance(a, dg.AssetsDefinition)]
     return dg.materialize(
-        assets, resources=defs.resources, partition_key=partition, instance=dg.DagsterInstance.ephemeral()
+        build_ingestion_assets(drop_partitions(settings)),
+        resources=defs.resources,
+        partition_key=partition,
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=raise_on_error,
     )
 
 
@@ -90,15 +99,7 @@ def test_schema_mismatch_fails_the_step_with_file_and_column(
     landing: Path, write_file: WriteFile, warehouse: Path
 ) -> None:
     write_file("crm/2026-01-01/contacts.csv", CONTACTS_HEADER.replace("created_at", "createdate") + "\n")
-    defs = build_definitions(_settings(landing, warehouse))
-    assets = [a for a in defs.assets if isinstance(a, dg.AssetsDefinition)]
-    result = dg.materialize(
-        assets,
-        resources=defs.resources,
-        partition_key="2026-01-01",
-        instance=dg.DagsterInstance.ephemeral(),
-        raise_on_error=False,
-    )
+    result = _materialize(_settings(landing, warehouse), "2026-01-01", raise_on_error=False)
     assert not result.success
     [failure] = [e for e in result.all_events if e.is_step_failure]
     message = failure.step_failure_data.error.message

@@ -1,0 +1,37 @@
+{#- E.164 from a phone typed by a person, given the calling-code row of its country
+    (seed country_calling_codes joined as `codes`). See doc block journey_readings. -#}
+{% macro phone_digits(column) -%}
+    regexp_replace(coalesce({{ column }}, ''), '[^0-9]', '', 'g')
+{%- endmacro %}
+
+{% macro e164_from_local(column, codes) -%}
+    case
+        when {{ phone_digits(column) }} = '' then null
+        when starts_with(trim({{ column }}), '+') then '+' || {{ phone_digits(column) }}
+        when starts_with({{ phone_digits(column) }}, '00') then '+' || substr({{ phone_digits(column) }}, 3)
+        when {{ codes }}.calling_code is null then null
+        when {{ codes }}.national_number_digits is not null then
+            case
+                when length({{ phone_digits(column) }}) = {{ codes }}.national_number_digits
+                    then '+' || {{ codes }}.calling_code || {{ phone_digits(column) }}
+                when length({{ phone_digits(column) }}) = {{ codes }}.national_number_digits + 1
+                    and starts_with({{ phone_digits(column) }}, cast({{ codes }}.calling_code as varchar))
+                    then '+' || {{ phone_digits(column) }}
+            end
+        when {{ codes }}.trunk_prefix is not null
+            and starts_with({{ phone_digits(column) }}, cast({{ codes }}.trunk_prefix as varchar))
+            then '+' || {{ codes }}.calling_code
+                || substr({{ phone_digits(column) }}, length(cast({{ codes }}.trunk_prefix as varchar)) + 1)
+        else '+' || {{ codes }}.calling_code || {{ phone_digits(column) }}
+    end
+{%- endmacro %}
+
+{#- A number reported by a telephony system: international already (+ or 00), else taken as digits with country code. -#}
+{% macro e164_from_endpoint(column) -%}
+    case
+        when {{ phone_digits(column) }} = '' then null
+        when starts_with({{ phone_digits(column) }}, '00') and not starts_with(trim({{ column }}), '+')
+            then '+' || substr({{ phone_digits(column) }}, 3)
+        else '+' || {{ phone_digits(column) }}
+    end
+{%- endmacro %}

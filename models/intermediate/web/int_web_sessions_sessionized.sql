@@ -1,0 +1,65 @@
+{#- Sessions: runs of one device's counted page/track messages with no gap over 30 minutes
+    (a gap of exactly 30 minutes continues the session). A session belongs to the customer of
+    its first message. -#}
+with
+
+events as (
+
+    select * from {{ ref('int_web_events_attributed') }}
+
+),
+
+gaps as (
+
+    select
+        *,
+        lag(occurred_at) over (partition by anonymous_id order by occurred_at, message_id) as previous_at
+    from events
+
+),
+
+numbered as (
+
+    select
+        *,
+        sum(
+            case
+                when previous_at is null
+                    or occurred_at > {{ dbt.dateadd('minute', 30, 'previous_at') }} then 1
+                else 0
+            end
+        ) over (
+            partition by anonymous_id order by occurred_at, message_id rows between unbounded preceding and current row
+        ) as session_number
+    from gaps
+
+),
+
+ordered as (
+
+    select
+        *,
+        row_number() over (
+            partition by anonymous_id, session_number order by occurred_at, message_id
+        ) as position_in_session,
+        row_number() over (
+            partition by anonymous_id, session_number, message_type order by occurred_at, message_id
+        ) as position_in_type
+    from numbered
+
+)
+
+select
+    anonymous_id || ':' || cast(session_number as {{ dbt.type_string() }}) as session_id,
+    max(case when position_in_session = 1 then customer_key end) as customer_key,
+    anonymous_id,
+    min(occurred_at) as started_at,
+    max(occurred_at) as ended_at,
+    sum(case when message_type = 'page' then 1 else 0 end) as page_views,
+    sum(case when message_type = 'track' then 1 else 0 end) as events,
+    max(case when message_type = 'page' and position_in_type = 1 then page_path end) as landing_path,
+    max(case when position_in_session = 1 then utm_source end) as utm_source,
+    max(case when position_in_session = 1 then utm_medium end) as utm_medium,
+    max(case when position_in_session = 1 then utm_campaign end) as utm_campaign
+from ordered
+group by anonymous_id, session_number

@@ -1,0 +1,5 @@
+select
+    stage,
+    stage_order,
+    description
+from {{ ref('journey_stages') }}

@@ -1,0 +1,131 @@
+with
+
+months as (
+
+    select month from {{ ref('int_months_spined') }}
+
+),
+
+surveys as (
+
+    select
+        {{ month_of('submitted_at') }} as month,
+        survey_type,
+        score
+    from {{ ref('int_surveys_attributed') }}
+
+),
+
+survey_counts as (
+
+    select
+        month,
+        sum(case when survey_type = 'nps' then 1 else 0 end) as nps_responses,
+        sum(case when survey_type = 'nps' and score >= 9 then 1 else 0 end) as promoters,
+        sum(case when survey_type = 'nps' and score <= 6 then 1 else 0 end) as detractors,
+        sum(case when survey_type = 'csat' then 1 else 0 end) as csat_responses,
+        sum(case when survey_type = 'csat' and score >= 4 then 1 else 0 end) as csat_satisfied,
+        sum(case when survey_type = 'csat' then score else 0 end) as csat_score_sum
+    from surveys
+    group by month
+
+),
+
+contacts as (
+
+    select
+        {{ month_of('initiated_at') }} as month,
+        *
+    from {{ ref('int_contact_centre_contacts_attributed') }}
+    where is_inbound
+
+),
+
+contact_counts as (
+
+    select
+        month,
+        sum(case when is_answered then 1 else 0 end) as answered_contacts,
+        sum(case when is_queued then 1 else 0 end) as queued_contacts,
+        sum(case when is_queued and not is_answered then 1 else 0 end) as abandoned_contacts,
+        sum(case when is_queued and is_answered then 1 else 0 end) as waited_contacts,
+        sum(case when is_queued and is_answered then cast(round(queue_wait_seconds * 1000) as bigint) else 0 end)
+            as wait_milliseconds,
+        sum(case when is_first_contact_resolved then 1 else 0 end) as first_contact_resolved
+    from contacts
+    group by month
+
+),
+
+conversions as (
+
+    select {{ month_of('entered_at') }} as month, count(*) as new_customers
+    from {{ ref('fct_customer_journey') }}
+    where stage = 'conversion'
+    group by {{ month_of('entered_at') }}
+
+),
+
+subscriptions as (
+
+    select * from {{ ref('int_subscriptions_attributed') }}
+
+),
+
+churn as (
+
+    select
+        months.month,
+        count(*) as active_at_start,
+        sum(
+            case
+                when subscriptions.cancelled_at < {{ dbt.dateadd('month', 1, 'months.month') }} then 1
+                else 0
+            end
+        ) as cancelled_in_month
+    from months
+    inner join subscriptions
+        on subscriptions.started_at < months.month
+        and (subscriptions.cancelled_at is null or subscriptions.cancelled_at >= months.month)
+    group by months.month
+
+),
+
+revenue as (
+
+    select {{ month_of('ordered_at') }} as month, sum(amount_eur) as net_revenue_eur
+    from {{ ref('int_orders_converted') }}
+    where status = 'completed'
+    group by {{ month_of('ordered_at') }}
+
+)
+
+select
+    months.month,
+    {{ ratio_rounded('100 * (survey_counts.promoters - survey_counts.detractors)', 'survey_counts.nps_responses', 1, 5) }}
+        as nps,
+    coalesce(survey_counts.nps_responses, 0) as nps_responses,
+    {{ ratio_rounded('100 * survey_counts.csat_satisfied', 'survey_counts.csat_responses', 1, 5) }} as csat_pct,
+    {{ ratio_rounded('survey_counts.csat_score_sum', 'survey_counts.csat_responses', 2, 5) }} as csat_avg,
+    coalesce(survey_counts.csat_responses, 0) as csat_responses,
+    coalesce(contact_counts.answered_contacts, 0) as answered_contacts,
+    {{ ratio_rounded('contact_counts.abandoned_contacts', 'contact_counts.queued_contacts', 4, 5) }}
+        as abandonment_rate,
+    {{ ratio_rounded('contact_counts.wait_milliseconds', '1000 * contact_counts.waited_contacts', 1, 12) }}
+        as avg_wait_seconds,
+    {{ ratio_rounded('contact_counts.first_contact_resolved', 'contact_counts.answered_contacts', 4, 5) }}
+        as fcr_rate,
+    coalesce(conversions.new_customers, 0) as new_customers,
+    {{ ratio_rounded('churn.cancelled_in_month', 'churn.active_at_start', 4, 5) }} as churn_rate,
+    cast(round(coalesce(revenue.net_revenue_eur, 0), 2) as decimal(18, 2)) as net_revenue_eur
+from months
+left join survey_counts
+    on months.month = survey_counts.month
+left join contact_counts
+    on months.month = contact_counts.month
+left join conversions
+    on months.month = conversions.month
+left join churn
+    on months.month = churn.month
+left join revenue
+    on months.month = revenue.month

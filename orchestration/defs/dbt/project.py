@@ -1,0 +1,48 @@
+"""Where the dbt project lives and how its manifest is kept up to date."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from dagster_dbt import DbtCliResource, DbtProject
+
+PROJECT_DIR = Path(os.environ.get("JOURNEY_DBT_PROJECT_DIR") or Path(__file__).resolve().parents[3])
+_SOURCES = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/dbt")
+
+
+def dbt_executable() -> str:
+    """dbt next to the running Python (the project's virtualenv), else the one on PATH."""
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.exists() else shutil.which("dbt") or "dbt"
+
+
+def dbt_cli(project: DbtProject) -> DbtCliResource:
+    return DbtCliResource(project_dir=project, dbt_executable=dbt_executable())
+
+
+def dbt_project() -> DbtProject:
+    return DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR)
+
+
+def _newest_source_mtime(root: Path) -> float:
+    newest = 0.0
+    for name in _SOURCES:
+        path = root / name
+        if path.is_file():
+            newest = max(newest, path.stat().st_mtime)
+        elif path.is_dir():
+            for child in path.rglob("*"):
+                if child.is_file():
+                    newest = max(newest, child.stat().st_mtime)
+    return newest
+
+
+def ensure_manifest(project: DbtProject) -> Path:
+    """Parse the project when its manifest is missing or older than a model, macro or seed."""
+    manifest = project.manifest_path
+    if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime(project.project_dir):
+        dbt_cli(project).cli(["parse", "--quiet"], target_path=project.target_path).wait()
+    return manifest

@@ -1,0 +1,158 @@
+"""`journey generate` then `journey run`, as an operator runs them, on a small landing zone."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from orchestration.ingestion import connect
+from orchestration.ingestion.contract import ENTITIES
+from orchestration.ingestion.landing import all_drop_dates
+
+pytestmark = pytest.mark.e2e
+
+JOURNEY = [sys.executable, "-m", "orchestration.cli"]
+
+
+def _journey(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*JOURNEY, *args], env=env, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    root = tmp_path_factory.mktemp("journey")
+    env = {**os.environ, "DAGSTER_HOME": str(root / "dagster")}
+    env.pop("JOURNEY_LANDING_DIR", None)
+    env.pop("JOURNEY_DUCKDB_PATH", None)
+    done = _journey(
+        ["generate", "--out", str(root / "landing"), "--customers", "150", "--days", "12", "--seed", "7"], env
+    )
+    assert done.returncode == 0, done.stderr
+    return root, env
+
+
+def _open(path: Path):
+    if path.name.endswith(".gz"):
+        return gzip.open(path, "rt", encoding="utf-8", newline="")
+    return path.open(encoding="utf-8", newline="")
+
+
+def _records_in(path: Path) -> int:
+    """Records in a delivered file, counted with Python's own readers."""
+    with _open(path) as fh:
+        if ".ndjson" in path.name:
+            return sum(1 for line in fh if line.strip())
+        rows = list(csv.reader(fh))
+    return sum(1 for row in rows[1:] if row)
+
+
+def _raw_digest(warehouse: Path) -> str:
+    conn = connect(warehouse, read_only=True)
+    try:
+        digest = hashlib.sha256()
+        tables = [f"raw.{e.table}" for e in ENTITIES] + ["raw.quarantine", "raw.loaded_files", "raw.loaded_drops"]
+        for table in tables:
+            for row in conn.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall():
+                digest.update(repr(row).encode())
+        return digest.hexdigest()
+    finally:
+        conn.close()
+
+
+def test_run_loads_every_file_and_reconciles(generated: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
+    root, env = generated
+    landing = root / "landing"
+    warehouse = tmp_path / "warehouse.duckdb"
+
+    done = _journey(["run", "--landing", str(landing), "--warehouse", str(warehouse)], env)
+    assert done.returncode == 0, done.stderr
+    assert "succeeded" in done.stderr
+
+    conn = connect(warehouse, read_only=True)
+    try:
+        audit = {
+            row[0]: row[1:]
+            for row in conn.execute(
+                "SELECT file, records_read, records_loaded, records_quarantined FROM raw.loaded_files"
+            ).fetchall()
+        }
+        delivered = sorted(p for p in landing.rglob("*") if p.is_file())
+        assert sorted(audit) == sorted(p.relative_to(landing).as_posix() for p in delivered)
+        for path in delivered:
+            read, loaded, quarantined = audit[path.relative_to(landing).as_posix()]
+            assert read == _records_in(path), path
+            assert read == loaded + quarantined, path
+        for entity in ENTITIES:
+            per_file = conn.execute(f"SELECT _file, count(*) FROM raw.{entity.table} GROUP BY 1").fetchall()
+            for file, count in per_file:
+                assert audit[file][1] == count
+        assert conn.execute("SELECT count(*) FROM raw.web_events").fetchone()[0] > 1000
+        assert conn.execute("SELECT count(*) FROM raw.quarantine").fetchone()[0] > 0
+        drops = conn.execute("SELECT DISTINCT drop_date FROM raw.loaded_drops ORDER BY 1").fetchall()
+        assert [d for (d,) in drops] == all_drop_dates(landing)
+    finally:
+        conn.close()
+
+    first = _raw_digest(warehouse)
+    again = _journey(["run", "--landing", str(landing), "--warehouse", str(warehouse)], env)
+    assert again.returncode == 0, again.stderr
+    assert _raw_digest(warehouse) == first
+
+
+def test_corrupted_line_is_quarantined_with_file_and_line(
+    generated: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    root, env = generated
+    landing = tmp_path / "landing"
+    subprocess.run(["cp", "-r", str(root / "landing"), str(landing)], check=True)
+    target = sorted((landing / "web").rglob("events-*.ndjson"))[0]
+    lines = target.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[2] = lines[2][: len(lines[2]) // 2] + "\n"
+    target.write_text("".join(lines), encoding="utf-8")
+    warehouse = tmp_path / "warehouse.duckdb"
+
+    done = _journey(["run", "--landing", str(landing), "--warehouse", str(warehouse)], env)
+    assert done.returncode == 0, done.stderr
+    conn = connect(warehouse, read_only=True)
+    try:
+        rel = target.relative_to(landing).as_posix()
+        row = conn.execute(
+            "SELECT raw_text, reason FROM raw.quarantine WHERE file = ? AND line_number = 3", [rel]
+        ).fetchone()
+    finally:
+        conn.close()
+    assert row == (lines[2].rstrip("\n"), "not valid JSON")
+
+
+def test_run_fails_clearly_on_schema_drift(generated: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
+    root, env = generated
+    landing = tmp_path / "landing"
+    subprocess.run(["cp", "-r", str(root / "landing"), str(landing)], check=True)
+    target = sorted((landing / "crm").rglob("orders.csv"))[0]
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("ordered_at", "order_date", 1), encoding="utf-8")
+
+    done = _journey(["run", "--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb")], env)
+    assert done.returncode == 1
+    rel = target.relative_to(landing).as_posix()
+    assert f"{rel}: required column 'ordered_at' is missing" in done.stderr
+
+
+def test_run_without_drops_says_what_to_do(tmp_path: Path) -> None:
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "dagster")}
+    done = _journey(["run", "--landing", str(tmp_path / "empty"), "--warehouse", str(tmp_path / "w.duckdb")], env)
+    assert done.returncode == 2
+    assert "no drop found" in done.stderr and "journey generate" in done.stderr
+
+
+def test_help_lists_the_commands() -> None:
+    done = subprocess.run([*JOURNEY, "--help"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0
+    assert "generate" in done.stdout and "run" in done.stdout

@@ -47,9 +47,9 @@ def test_code_location_loads_from_environment(
     assert groups[("raw", "crm_deals")] == "crm"
     assert groups[("raw", "web_events")] == "web"
     assert groups[("raw", "contact_centre_csat_surveys")] == "contact_centre"
-    stg_contacts = repo.asset_graph.get(dg.AssetKey(["stg_crm__contacts"]))
+    stg_contacts = repo.asset_graph.get(dg.AssetKey(["staging", "stg_crm__contacts"]))
     assert dg.AssetKey(["raw", "crm_contacts"]) in stg_contacts.parent_keys
-    assert repo.asset_graph.get(dg.AssetKey(["fct_customer_journey"])).group_name == "marts"
+    assert repo.asset_graph.get(dg.AssetKey(["marts", "fct_customer_journey"])).group_name == "marts"
     partitions = loaded.resolve_job_def("journey").partitions_def
     assert partitions.get_first_partition_key() == "2026-02-03"
 

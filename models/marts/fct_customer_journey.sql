@@ -80,9 +80,11 @@ select
     sequenced.entered_at,
     sequenced.exited_at,
     sequenced.next_stage,
-    {{ seconds_between('sequenced.entered_at', 'coalesce(sequenced.exited_at, as_of.as_of)') }} / 86400.0
-        as days_in_stage,
-    coalesce(touch_counts.touchpoints_in_stage, 0) as touchpoints_in_stage,
+    cast(
+        {{ seconds_between('sequenced.entered_at', 'coalesce(sequenced.exited_at, as_of.as_of)') }} / 86400.0
+        as double
+    ) as days_in_stage,
+    cast(coalesce(touch_counts.touchpoints_in_stage, 0) as bigint) as touchpoints_in_stage,
     coalesce(stage_channels.channels_in_stage, '') as channels_in_stage,
     sequenced.entry_channel,
     sequenced.exited_at is null as is_current_stage

@@ -104,18 +104,18 @@ select
     months.month,
     {{ ratio_rounded('100 * (survey_counts.promoters - survey_counts.detractors)', 'survey_counts.nps_responses', 1, 5) }}
         as nps,
-    coalesce(survey_counts.nps_responses, 0) as nps_responses,
+    cast(coalesce(survey_counts.nps_responses, 0) as bigint) as nps_responses,
     {{ ratio_rounded('100 * survey_counts.csat_satisfied', 'survey_counts.csat_responses', 1, 5) }} as csat_pct,
     {{ ratio_rounded('survey_counts.csat_score_sum', 'survey_counts.csat_responses', 2, 5) }} as csat_avg,
-    coalesce(survey_counts.csat_responses, 0) as csat_responses,
-    coalesce(contact_counts.answered_contacts, 0) as answered_contacts,
+    cast(coalesce(survey_counts.csat_responses, 0) as bigint) as csat_responses,
+    cast(coalesce(contact_counts.answered_contacts, 0) as bigint) as answered_contacts,
     {{ ratio_rounded('contact_counts.abandoned_contacts', 'contact_counts.queued_contacts', 4, 5) }}
         as abandonment_rate,
     {{ ratio_rounded('contact_counts.wait_milliseconds', '1000 * contact_counts.waited_contacts', 1, 12) }}
         as avg_wait_seconds,
     {{ ratio_rounded('contact_counts.first_contact_resolved', 'contact_counts.answered_contacts', 4, 5) }}
         as fcr_rate,
-    coalesce(conversions.new_customers, 0) as new_customers,
+    cast(coalesce(conversions.new_customers, 0) as bigint) as new_customers,
     {{ ratio_rounded('churn.cancelled_in_month', 'churn.active_at_start', 4, 5) }} as churn_rate,
     cast(round(coalesce(revenue.net_revenue_eur, 0), 2) as decimal(18, 2)) as net_revenue_eur
 from months

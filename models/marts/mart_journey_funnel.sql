@@ -60,8 +60,8 @@ select
     cohort_months.cohort_month,
     stages.stage,
     stages.stage_order,
-    coalesce(per_stage.customers_entered, 0) as customers_entered,
-    coalesce(per_stage.customers_progressed, 0) as customers_progressed,
+    cast(coalesce(per_stage.customers_entered, 0) as bigint) as customers_entered,
+    cast(coalesce(per_stage.customers_progressed, 0) as bigint) as customers_progressed,
     {{ ratio_rounded('per_stage.customers_progressed', 'per_stage.customers_entered', 4, 5) }} as progression_rate,
     cast(round(per_stage.median_days_to_progress, 2) as decimal(10, 2)) as median_days_to_progress
 from cohort_months

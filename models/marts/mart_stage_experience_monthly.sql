@@ -72,8 +72,8 @@ select
     months.month,
     stages.stage,
     stages.stage_order,
-    coalesce(per_stage.touchpoints, 0) as touchpoints,
-    coalesce(per_stage.contacts, 0) as contacts,
+    cast(coalesce(per_stage.touchpoints, 0) as bigint) as touchpoints,
+    cast(coalesce(per_stage.contacts, 0) as bigint) as contacts,
     {{ ratio_rounded('per_stage.wait_milliseconds', '1000 * per_stage.waited_contacts', 1, 12) }} as avg_wait_seconds,
     {{ ratio_rounded('100 * per_stage.csat_satisfied', 'per_stage.csat_responses', 1, 5) }} as csat_pct,
     {{ ratio_rounded('100 * (per_stage.promoters - per_stage.detractors)', 'per_stage.nps_responses', 1, 5) }}

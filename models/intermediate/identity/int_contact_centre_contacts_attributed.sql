@@ -26,7 +26,7 @@ attributed as (
             {{ anonymous_key('contact_record', 'contacts.contact_record_id') }}
         ) as customer_key,
         coalesce(by_phone.is_deleted, by_email.is_deleted, false) as is_deleted,
-        contacts.initiation_method = 'INBOUND' as is_inbound
+        coalesce(contacts.initiation_method = 'INBOUND', false) as is_inbound
     from contacts
     left join identities as by_phone
         on by_phone.identifier_type = 'phone'
@@ -62,7 +62,7 @@ select
     kept.contact_record_id,
     kept.customer_key,
     kept.channel,
-    case kept.channel when 'VOICE' then 'phone' when 'CHAT' then 'chat' when 'EMAIL' then 'email' end
+    case kept.channel when 'VOICE' then 'phone' when 'CHAT' then 'chat' when 'EMAIL' then 'email' else 'other' end
         as touch_channel,
     kept.initiation_method,
     kept.is_inbound,
@@ -73,7 +73,7 @@ select
     kept.queue_wait_seconds,
     kept.contact_reason,
     kept.is_resolved,
-    kept.is_inbound and kept.is_answered and coalesce(kept.is_resolved, false)
+    kept.is_inbound and coalesce(kept.is_answered, false) and coalesce(kept.is_resolved, false)
         and repeats.contact_record_id is null as is_first_contact_resolved
 from kept
 left join repeats

@@ -64,10 +64,11 @@ web_touches as (
         cast(null as {{ dbt.type_string() }}) as initiation_method,
         web.rating as score
     from web
-    where not (
+    where not coalesce(
         web.message_type = 'track'
         and web.event_name = 'Order Completed'
-        and web.order_id in (select order_id from crm_orders)
+        and web.order_id in (select order_id from crm_orders),
+        false
     )
 
 ),

@@ -23,11 +23,12 @@ renamed as (
         {{ json_text('payload', '$.Queue.Name') }} as queue_name,
         {{ to_utc('enqueue_timestamp') }} as enqueued_at,
         {{ to_utc('dequeue_timestamp') }} as dequeued_at,
-        cast({{ json_text('payload', '$.Queue.Duration') }} as double) as queue_wait_seconds,
+        {{ dbt.safe_cast(json_text('payload', '$.Queue.Duration'), dbt.type_float()) }} as queue_wait_seconds,
         {{ json_text('payload', '$.Agent') }} is not null
             and {{ json_text('payload', '$.Agent') }} <> 'null' as is_answered,
         {{ to_utc('connected_to_agent_timestamp') }} as connected_to_agent_at,
-        cast({{ json_text('payload', '$.Agent.AgentInteractionDuration') }} as double) as agent_interaction_seconds,
+        {{ dbt.safe_cast(json_text('payload', '$.Agent.AgentInteractionDuration'), dbt.type_float()) }}
+            as agent_interaction_seconds,
         {{ json_text('payload', '$.DisconnectReason') }} as disconnect_reason,
         nullif(trim({{ json_text('payload', '$.Attributes.contact_reason') }}), '') as contact_reason,
         {{ to_bool(json_text('payload', '$.Attributes.resolved')) }} as is_resolved,

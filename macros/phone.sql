@@ -4,10 +4,15 @@
     regexp_replace(coalesce({{ column }}, ''), '[^0-9]', '', 'g')
 {%- endmacro %}
 
+{#- Digits and + signs only: a + counts when it is the first of them. -#}
+{% macro phone_plus_digits(column) -%}
+    regexp_replace(coalesce({{ column }}, ''), '[^0-9+]', '', 'g')
+{%- endmacro %}
+
 {% macro e164_from_local(column, codes) -%}
     case
         when {{ phone_digits(column) }} = '' then null
-        when starts_with(trim({{ column }}), '+') then '+' || {{ phone_digits(column) }}
+        when starts_with({{ phone_plus_digits(column) }}, '+') then '+' || {{ phone_digits(column) }}
         when starts_with({{ phone_digits(column) }}, '00') then '+' || substr({{ phone_digits(column) }}, 3)
         when {{ codes }}.calling_code is null then null
         when {{ codes }}.national_number_digits is not null then
@@ -26,12 +31,13 @@
     end
 {%- endmacro %}
 
-{#- A number reported by a telephony system: international already (+ or 00), else taken as digits with country code. -#}
+{#- A number reported by a telephony system (E.164 already): digits and a leading +, a leading 00
+    read as +. No country is assumed for a number without either. -#}
 {% macro e164_from_endpoint(column) -%}
     case
         when {{ phone_digits(column) }} = '' then null
-        when starts_with({{ phone_digits(column) }}, '00') and not starts_with(trim({{ column }}), '+')
-            then '+' || substr({{ phone_digits(column) }}, 3)
-        else '+' || {{ phone_digits(column) }}
+        when starts_with({{ phone_plus_digits(column) }}, '+') then '+' || {{ phone_digits(column) }}
+        when starts_with({{ phone_digits(column) }}, '00') then '+' || substr({{ phone_digits(column) }}, 3)
+        else {{ phone_digits(column) }}
     end
 {%- endmacro %}

@@ -48,7 +48,8 @@ contact_counts as (
         sum(case when is_answered then 1 else 0 end) as answered_contacts,
         sum(case when is_queued then 1 else 0 end) as queued_contacts,
         sum(case when is_queued and not is_answered then 1 else 0 end) as abandoned_contacts,
-        sum(case when is_queued and is_answered then 1 else 0 end) as waited_contacts,
+        sum(case when is_queued and is_answered and queue_wait_seconds is not null then 1 else 0 end)
+            as waited_contacts,
         sum(case when is_queued and is_answered then cast(round(queue_wait_seconds * 1000) as bigint) else 0 end)
             as wait_milliseconds,
         sum(case when is_first_contact_resolved then 1 else 0 end) as first_contact_resolved

@@ -27,7 +27,7 @@ contacts as (
 
     select
         'contact_centre:contact:' || contact_record_id as touchpoint_id,
-        is_inbound and is_queued and is_answered as has_wait,
+        is_inbound and is_queued and is_answered and queue_wait_seconds is not null as has_wait,
         queue_wait_seconds
     from {{ ref('int_contact_centre_contacts_attributed') }}
 

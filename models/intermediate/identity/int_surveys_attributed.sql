@@ -41,7 +41,7 @@ nps_attributed as (
         coalesce(
             by_id.customer_key,
             by_email.customer_key,
-            {{ anonymous_key('response', 'nps.response_id') }}
+            {{ anonymous_key('nps_response', 'nps.response_id') }}
         ) as customer_key,
         coalesce(by_id.is_deleted, by_email.is_deleted, false) as is_deleted,
         nps.score,

@@ -73,9 +73,7 @@ select
     utm_medium,
     utm_campaign,
     order_id,
-    case
-        when trim(rating_raw) in ('1', '2', '3', '4', '5') then cast(trim(rating_raw) as integer)
-    end as rating,
+    {{ dbt.safe_cast('rating_raw', dbt.type_float()) }} as rating,
     traits_email,
     is_bot,
     _drop_date,

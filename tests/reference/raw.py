@@ -1,0 +1,808 @@
+"""Reading the landing zone: drops, files, the column contract, quarantine and deduplication."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from decimal import Decimal
+from fnmatch import fnmatch
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+SOURCES: tuple[str, ...] = ("crm", "web", "contact_centre")
+
+Delivery = tuple[date, str, int]
+
+_DROP_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIMESTAMP = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})"
+    r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?"
+    r"(Z|[+-]\d{2}(?::?\d{2})?)?)?$"
+)
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+
+
+# ---------------------------------------------------------------- value parsing
+
+
+def parse_timestamp(text: str) -> datetime | None:
+    """ISO-8601 date or date-time; no offset means UTC; a date alone is midnight UTC."""
+    m = _TIMESTAMP.match(text.strip())
+    if not m:
+        return None
+    year, month, day, hour, minute, second, fraction, offset = m.groups()
+    try:
+        d = date(int(year), int(month), int(day))
+        if hour is None:
+            return datetime.combine(d, time(0, 0), tzinfo=UTC)
+        micros = int((fraction or "0")[:6].ljust(6, "0"))
+        t = time(int(hour), int(minute), int(second or 0), micros)
+    except ValueError:
+        return None
+    tz: timezone = UTC
+    if offset and offset != "Z":
+        sign = -1 if offset[0] == "-" else 1
+        digits = offset[1:].replace(":", "")
+        hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+        if minutes >= 60:
+            return None
+        tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
+    return datetime.combine(d, t, tzinfo=tz).astimezone(UTC)
+
+
+def parse_number(text: str) -> Decimal | None:
+    cleaned = text.strip()
+    return Decimal(cleaned) if _NUMBER.fullmatch(cleaned) else None
+
+
+def parse_integer(text: str) -> int | None:
+    cleaned = text.strip()
+    return int(cleaned) if _INTEGER.fullmatch(cleaned) else None
+
+
+def json_text(value: Any) -> str | None:
+    """A JSON value as text, the way a JSON-to-string extraction gives it."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return json.dumps(value)
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def json_path(doc: Any, *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(doc, dict):
+            return None
+        doc = doc.get(key)
+    return doc
+
+
+def _present(value: str | None) -> bool:
+    return value is not None and value.strip() != ""
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    return value if _present(value) else None
+
+
+# ---------------------------------------------------------------- the contract
+
+
+@dataclass(frozen=True)
+class CsvSpec:
+    entity: str
+    source: str
+    file_name: str
+    columns: tuple[str, ...]
+    optional_columns: tuple[str, ...] = ()
+    required_values: tuple[str, ...] = ()
+    timestamps: tuple[str, ...] = ()
+    numbers: tuple[str, ...] = ()
+    scores: tuple[int, int] | None = None
+
+    @property
+    def header_required(self) -> tuple[str, ...]:
+        return tuple(c for c in self.columns if c not in self.optional_columns)
+
+    def matches(self, name: str) -> bool:
+        return name in (self.file_name, self.file_name + ".gz")
+
+
+@dataclass(frozen=True)
+class NdjsonSpec:
+    entity: str
+    source: str
+    glob: str
+    drift_fields: tuple[str, ...]
+    required_values: tuple[tuple[str, ...], ...]
+    timestamps: tuple[tuple[str, ...], ...]
+
+    def matches(self, name: str) -> bool:
+        return fnmatch(name, self.glob) or fnmatch(name, self.glob + ".gz")
+
+
+CSV_SPECS: tuple[CsvSpec, ...] = (
+    CsvSpec(
+        "contacts",
+        "crm",
+        "contacts.csv",
+        columns=(
+            "contact_id",
+            "email",
+            "phone",
+            "first_name",
+            "last_name",
+            "country",
+            "lifecycle_stage",
+            "original_source",
+            "created_at",
+            "updated_at",
+            "is_deleted",
+        ),
+        optional_columns=("first_name", "last_name"),
+        required_values=("contact_id", "created_at", "updated_at"),
+        timestamps=("created_at", "updated_at"),
+    ),
+    CsvSpec(
+        "deals",
+        "crm",
+        "deals.csv",
+        columns=("deal_id", "contact_id", "deal_stage", "amount", "currency", "created_at", "closed_at", "updated_at"),
+        required_values=("deal_id", "contact_id", "deal_stage", "amount", "created_at", "updated_at"),
+        timestamps=("created_at", "closed_at", "updated_at"),
+        numbers=("amount",),
+    ),
+    CsvSpec(
+        "orders",
+        "crm",
+        "orders.csv",
+        columns=("order_id", "contact_id", "ordered_at", "status", "amount", "currency", "updated_at"),
+        required_values=("order_id", "contact_id", "ordered_at", "status", "amount", "updated_at"),
+        timestamps=("ordered_at", "updated_at"),
+        numbers=("amount",),
+    ),
+    CsvSpec(
+        "subscriptions",
+        "crm",
+        "subscriptions.csv",
+        columns=(
+            "subscription_id",
+            "contact_id",
+            "plan",
+            "mrr",
+            "currency",
+            "started_at",
+            "cancelled_at",
+            "cancel_reason",
+            "updated_at",
+        ),
+        optional_columns=("cancel_reason",),
+        required_values=("subscription_id", "contact_id", "mrr", "started_at", "updated_at"),
+        timestamps=("started_at", "cancelled_at", "updated_at"),
+        numbers=("mrr",),
+    ),
+    CsvSpec(
+        "nps_responses",
+        "crm",
+        "nps_responses.csv",
+        columns=("response_id", "contact_id", "email", "score", "comment", "submitted_at"),
+        optional_columns=("comment",),
+        required_values=("response_id", "score", "submitted_at"),
+        timestamps=("submitted_at",),
+        scores=(0, 10),
+    ),
+    CsvSpec(
+        "csat_surveys",
+        "contact_centre",
+        "csat_surveys.csv",
+        columns=("survey_id", "contact_record_id", "score", "submitted_at"),
+        required_values=("survey_id", "contact_record_id", "score", "submitted_at"),
+        timestamps=("submitted_at",),
+        scores=(1, 5),
+    ),
+)
+
+NDJSON_SPECS: tuple[NdjsonSpec, ...] = (
+    NdjsonSpec(
+        "web_events",
+        "web",
+        "events-*.ndjson",
+        drift_fields=("messageId", "type", "anonymousId", "timestamp"),
+        required_values=(("messageId",), ("anonymousId",), ("timestamp",)),
+        timestamps=(("timestamp",), ("receivedAt",)),
+    ),
+    NdjsonSpec(
+        "contact_records",
+        "contact_centre",
+        "contacts-*.ndjson",
+        drift_fields=("ContactId", "Channel", "InitiationMethod", "InitiationTimestamp"),
+        required_values=(("ContactId",), ("InitiationTimestamp",)),
+        timestamps=(
+            ("InitiationTimestamp",),
+            ("DisconnectTimestamp",),
+            ("Queue", "EnqueueTimestamp"),
+            ("Queue", "DequeueTimestamp"),
+            ("Agent", "ConnectedToAgentTimestamp"),
+        ),
+    ),
+)
+
+
+# ---------------------------------------------------------------- typed records
+
+
+@dataclass(frozen=True)
+class Contact:
+    contact_id: str
+    email: str | None
+    phone: str | None
+    country: str | None
+    lifecycle_stage: str | None
+    original_source: str | None
+    created_at: datetime
+    updated_at: datetime
+    is_deleted: bool
+    delivery: Delivery
+
+
+@dataclass(frozen=True)
+class Deal:
+    deal_id: str
+    contact_id: str
+    deal_stage: str
+    amount: Decimal
+    currency: str | None
+    created_at: datetime
+    closed_at: datetime | None
+    updated_at: datetime
+    delivery: Delivery
+
+
+@dataclass(frozen=True)
+class Order:
+    order_id: str
+    contact_id: str
+    ordered_at: datetime
+    status: str
+    amount: Decimal
+    currency: str | None
+    updated_at: datetime
+    delivery: Delivery
+
+
+@dataclass(frozen=True)
+class Subscription:
+    subscription_id: str
+    contact_id: str
+    plan: str | None
+    mrr: Decimal
+    currency: str | None
+    started_at: datetime
+    cancelled_at: datetime | None
+    updated_at: datetime
+    delivery: Delivery
+
+
+@dataclass(frozen=True)
+class NpsResponse:
+    response_id: str
+    contact_id: str | None
+    email: str | None
+    score: int
+    submitted_at: datetime
+    delivery: Delivery
+
+
+@dataclass(frozen=True)
+class CsatSurvey:
+    survey_id: str
+    contact_record_id: str
+    score: int
+    submitted_at: datetime
+    delivery: Delivery
+
+
+@dataclass(frozen=True)
+class WebMessage:
+    message_id: str
+    type: str | None
+    anonymous_id: str
+    user_id: str | None
+    timestamp: datetime
+    event: str | None
+    properties: dict[str, Any]
+    context: dict[str, Any]
+    traits: dict[str, Any]
+    delivery: Delivery
+
+    @property
+    def user_agent(self) -> str | None:
+        return json_text(self.context.get("userAgent"))
+
+    @property
+    def page_path(self) -> str | None:
+        path = json_text(self.properties.get("path"))
+        if path is None:
+            path = json_text(json_path(self.context, "page", "path"))
+        return path
+
+    @property
+    def trait_email(self) -> str | None:
+        return json_text(self.traits.get("email"))
+
+    def campaign(self, key: str) -> str | None:
+        return json_text(json_path(self.context, "campaign", key))
+
+
+@dataclass(frozen=True)
+class ContactRecord:
+    contact_id: str
+    channel: str | None
+    initiation_method: str | None
+    initiation_timestamp: datetime
+    endpoint_type: str | None
+    endpoint_address: str | None
+    queued: bool
+    answered: bool
+    queue_duration: Fraction | None
+    contact_reason: str | None
+    resolved: bool
+    delivery: Delivery
+
+    @property
+    def inbound(self) -> bool:
+        return (self.initiation_method or "").strip().upper() == "INBOUND"
+
+
+@dataclass(frozen=True)
+class Quarantined:
+    source: str
+    entity: str
+    file: str
+    line: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class SchemaProblem:
+    source: str
+    drop: date
+    file: str
+    column: str
+
+
+@dataclass
+class Landing:
+    """Every loaded record in delivery order, before deduplication."""
+
+    loaded_drops: dict[str, list[date]] = field(default_factory=dict)
+    failed_drops: list[SchemaProblem] = field(default_factory=list)
+    quarantine: list[Quarantined] = field(default_factory=list)
+    contacts: list[Contact] = field(default_factory=list)
+    deals: list[Deal] = field(default_factory=list)
+    orders: list[Order] = field(default_factory=list)
+    subscriptions: list[Subscription] = field(default_factory=list)
+    nps_responses: list[NpsResponse] = field(default_factory=list)
+    csat_surveys: list[CsatSurvey] = field(default_factory=list)
+    web_events: list[WebMessage] = field(default_factory=list)
+    contact_records: list[ContactRecord] = field(default_factory=list)
+
+    @property
+    def as_of(self) -> datetime | None:
+        drops = [d for ds in self.loaded_drops.values() for d in ds]
+        if not drops:
+            return None
+        return datetime.combine(max(drops) + timedelta(days=1), time(0, 0), tzinfo=UTC)
+
+
+# ---------------------------------------------------------------- files
+
+
+def _read_lines(path: Path) -> tuple[list[str], int]:
+    data = path.read_bytes()
+    if path.name.endswith(".gz"):
+        data = gzip.decompress(data)
+    text = data.decode("utf-8", errors="replace")
+    return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")], len(data)
+
+
+def split_csv_record(text: str) -> list[str | None] | None:
+    """RFC-4180 fields of one record (empty field = None), or None when the quoting is broken."""
+    fields: list[str | None] = []
+    i, n = 0, len(text)
+    while True:
+        if i < n and text[i] == '"':
+            j = i + 1
+            parts: list[str] = []
+            while True:
+                k = text.find('"', j)
+                if k == -1:
+                    return None
+                parts.append(text[j:k])
+                if k + 1 < n and text[k + 1] == '"':
+                    parts.append('"')
+                    j = k + 2
+                    continue
+                j = k + 1
+                break
+            value = "".join(parts)
+            i = j
+        else:
+            k = text.find(",", i)
+            end = n if k == -1 else k
+            value = text[i:end]
+            if '"' in value:
+                return None
+            i = end
+        fields.append(value if value != "" else None)
+        if i == n:
+            return fields
+        if text[i] != ",":
+            return None
+        i += 1
+
+
+def _csv_header(lines: list[str]) -> tuple[str, ...] | None:
+    first = lines[0].lstrip("\ufeff") if lines else ""
+    if not first.strip():
+        return None
+    return tuple(c.strip() for c in next(csv.reader(io.StringIO(first))))
+
+
+def _csv_records(lines: list[str]) -> list[tuple[int, str, bool]]:
+    """(first line number, raw text, unterminated) of every record, header included."""
+    records: list[tuple[int, list[str]]] = []
+    quotes = 0
+    for number, line in enumerate(lines, start=1):
+        starts = quotes % 2 == 0
+        count = line.count('"')
+        if starts and line.strip() == "":
+            continue
+        if starts:
+            records.append((number, [line]))
+        else:
+            records[-1][1].append(line)
+        quotes += count
+    out = []
+    for number, parts in records:
+        raw = "\n".join(parts)
+        out.append((number, raw, raw.count('"') % 2 == 1))
+    return out
+
+
+def _csv_reason(spec: CsvSpec, values: dict[str, str | None]) -> str | None:
+    reasons = []
+    for col in spec.required_values:
+        if not _present(values.get(col)):
+            reasons.append(f"missing required field {col}")
+    for col in spec.timestamps:
+        v = values.get(col)
+        if _present(v) and parse_timestamp(v) is None:  # type: ignore[arg-type]
+            reasons.append(f"unparseable timestamp in {col}")
+    for col in spec.numbers:
+        v = values.get(col)
+        if _present(v) and parse_number(v) is None:  # type: ignore[arg-type]
+            reasons.append(f"non-numeric {col}")
+    if spec.scores is not None:
+        v = values.get("score")
+        if _present(v):
+            score = parse_integer(v)  # type: ignore[arg-type]
+            if score is None:
+                reasons.append("score is not an integer")
+            elif not spec.scores[0] <= score <= spec.scores[1]:
+                reasons.append("score out of range")
+    return "; ".join(reasons) or None
+
+
+def _ts(values: dict[str, str | None], col: str) -> datetime | None:
+    v = values.get(col)
+    return parse_timestamp(v) if _present(v) else None  # type: ignore[arg-type]
+
+
+def _typed_csv(spec: CsvSpec, v: dict[str, str | None], delivery: Delivery) -> object:
+    if spec.entity == "contacts":
+        return Contact(
+            contact_id=v["contact_id"],  # type: ignore[arg-type]
+            email=v.get("email"),
+            phone=v.get("phone"),
+            country=v.get("country"),
+            lifecycle_stage=v.get("lifecycle_stage"),
+            original_source=v.get("original_source"),
+            created_at=_ts(v, "created_at"),  # type: ignore[arg-type]
+            updated_at=_ts(v, "updated_at"),  # type: ignore[arg-type]
+            is_deleted=(v.get("is_deleted") or "").strip().lower() == "true",
+            delivery=delivery,
+        )
+    if spec.entity == "deals":
+        return Deal(
+            deal_id=v["deal_id"],  # type: ignore[arg-type]
+            contact_id=v["contact_id"],  # type: ignore[arg-type]
+            deal_stage=v["deal_stage"],  # type: ignore[arg-type]
+            amount=parse_number(v["amount"]),  # type: ignore[arg-type]
+            currency=v.get("currency"),
+            created_at=_ts(v, "created_at"),  # type: ignore[arg-type]
+            closed_at=_ts(v, "closed_at"),
+            updated_at=_ts(v, "updated_at"),  # type: ignore[arg-type]
+            delivery=delivery,
+        )
+    if spec.entity == "orders":
+        return Order(
+            order_id=v["order_id"],  # type: ignore[arg-type]
+            contact_id=v["contact_id"],  # type: ignore[arg-type]
+            ordered_at=_ts(v, "ordered_at"),  # type: ignore[arg-type]
+            status=v["status"],  # type: ignore[arg-type]
+            amount=parse_number(v["amount"]),  # type: ignore[arg-type]
+            currency=v.get("currency"),
+            updated_at=_ts(v, "updated_at"),  # type: ignore[arg-type]
+            delivery=delivery,
+        )
+    if spec.entity == "subscriptions":
+        return Subscription(
+            subscription_id=v["subscription_id"],  # type: ignore[arg-type]
+            contact_id=v["contact_id"],  # type: ignore[arg-type]
+            plan=v.get("plan"),
+            mrr=parse_number(v["mrr"]),  # type: ignore[arg-type]
+            currency=v.get("currency"),
+            started_at=_ts(v, "started_at"),  # type: ignore[arg-type]
+            cancelled_at=_ts(v, "cancelled_at"),
+            updated_at=_ts(v, "updated_at"),  # type: ignore[arg-type]
+            delivery=delivery,
+        )
+    if spec.entity == "nps_responses":
+        return NpsResponse(
+            response_id=v["response_id"],  # type: ignore[arg-type]
+            contact_id=_blank_to_none(v.get("contact_id")),
+            email=v.get("email"),
+            score=parse_integer(v["score"]),  # type: ignore[arg-type]
+            submitted_at=_ts(v, "submitted_at"),  # type: ignore[arg-type]
+            delivery=delivery,
+        )
+    return CsatSurvey(
+        survey_id=v["survey_id"],  # type: ignore[arg-type]
+        contact_record_id=v["contact_record_id"],  # type: ignore[arg-type]
+        score=parse_integer(v["score"]),  # type: ignore[arg-type]
+        submitted_at=_ts(v, "submitted_at"),  # type: ignore[arg-type]
+        delivery=delivery,
+    )
+
+
+@dataclass
+class _FileResult:
+    records: list[object] = field(default_factory=list)
+    quarantine: list[Quarantined] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def read_csv_file(spec: CsvSpec, path: Path, rel: str, drop: date) -> _FileResult:
+    result = _FileResult()
+    lines, size = _read_lines(path)
+    if size == 0:
+        return result
+    header = _csv_header(lines)
+    if header is None:
+        result.problems.append("(header)")
+        return result
+    result.problems.extend(c for c in spec.header_required if c not in header)
+    if result.problems:
+        return result
+    position = {name: i for i, name in enumerate(header)}
+    for number, raw, unterminated in _csv_records(lines):
+        if number == 1:
+            continue
+        fields = None if unterminated else split_csv_record(raw)
+        if fields is None:
+            result.quarantine.append(Quarantined(spec.source, spec.entity, rel, number, "malformed CSV quoting"))
+            continue
+        if len(fields) != len(header):
+            result.quarantine.append(Quarantined(spec.source, spec.entity, rel, number, "wrong number of fields"))
+            continue
+        values = {c: fields[position[c]] if c in position else None for c in spec.columns}
+        reason = _csv_reason(spec, values)
+        if reason:
+            result.quarantine.append(Quarantined(spec.source, spec.entity, rel, number, reason))
+            continue
+        result.records.append(_typed_csv(spec, values, (drop, rel, number)))
+    return result
+
+
+def _ndjson_reason(spec: NdjsonSpec, doc: dict[str, Any]) -> str | None:
+    reasons = []
+    for path in spec.required_values:
+        if not _present(json_text(json_path(doc, *path))):
+            reasons.append(f"missing required field {'.'.join(path)}")
+    for path in spec.timestamps:
+        v = json_text(json_path(doc, *path))
+        if _present(v) and parse_timestamp(v) is None:  # type: ignore[arg-type]
+            reasons.append(f"unparseable timestamp in {'.'.join(path)}")
+    return "; ".join(reasons) or None
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _typed_web(doc: dict[str, Any], delivery: Delivery) -> WebMessage:
+    return WebMessage(
+        message_id=json_text(doc["messageId"]),  # type: ignore[arg-type]
+        type=json_text(doc.get("type")),
+        anonymous_id=json_text(doc["anonymousId"]),  # type: ignore[arg-type]
+        user_id=_blank_to_none(json_text(doc.get("userId"))),
+        timestamp=parse_timestamp(json_text(doc["timestamp"])),  # type: ignore[arg-type]
+        event=json_text(doc.get("event")),
+        properties=_dict(doc.get("properties")),
+        context=_dict(doc.get("context")),
+        traits=_dict(doc.get("traits")),
+        delivery=delivery,
+    )
+
+
+def _duration(value: Any) -> Fraction | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    number = parse_number(json_text(value))  # type: ignore[arg-type]
+    return Fraction(number) if number is not None else None
+
+
+def _typed_contact_record(doc: dict[str, Any], delivery: Delivery) -> ContactRecord:
+    endpoint = doc.get("CustomerEndpoint")
+    attributes = _dict(doc.get("Attributes"))
+    return ContactRecord(
+        contact_id=json_text(doc["ContactId"]),  # type: ignore[arg-type]
+        channel=json_text(doc.get("Channel")),
+        initiation_method=json_text(doc.get("InitiationMethod")),
+        initiation_timestamp=parse_timestamp(json_text(doc["InitiationTimestamp"])),  # type: ignore[arg-type]
+        endpoint_type=json_text(json_path(endpoint, "Type")),
+        endpoint_address=_blank_to_none(json_text(json_path(endpoint, "Address"))),
+        queued=doc.get("Queue") is not None,
+        answered=doc.get("Agent") is not None,
+        queue_duration=_duration(json_path(doc.get("Queue"), "Duration")),
+        contact_reason=_blank_to_none(json_text(attributes.get("contact_reason"))),
+        resolved=(json_text(attributes.get("resolved")) or "").strip().lower() == "true",
+        delivery=delivery,
+    )
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(name)
+
+
+def read_ndjson_file(spec: NdjsonSpec, path: Path, rel: str, drop: date) -> _FileResult:
+    result = _FileResult()
+    lines, _ = _read_lines(path)
+    seen = dict.fromkeys(spec.drift_fields, False)
+    objects = 0
+    for number, line in enumerate(lines, start=1):
+        if line.strip() == "":
+            continue
+        try:
+            doc = json.loads(line, parse_constant=_no_constants)
+        except ValueError:
+            result.quarantine.append(Quarantined(spec.source, spec.entity, rel, number, "not valid JSON"))
+            continue
+        if not isinstance(doc, dict):
+            result.quarantine.append(Quarantined(spec.source, spec.entity, rel, number, "not a JSON object"))
+            continue
+        objects += 1
+        for key in spec.drift_fields:
+            seen[key] = seen[key] or key in doc
+        reason = _ndjson_reason(spec, doc)
+        if reason:
+            result.quarantine.append(Quarantined(spec.source, spec.entity, rel, number, reason))
+            continue
+        delivery = (drop, rel, number)
+        typed = _typed_web(doc, delivery) if spec.entity == "web_events" else _typed_contact_record(doc, delivery)
+        result.records.append(typed)
+    if objects:
+        result.problems.extend(k for k, found in seen.items() if not found)
+    return result
+
+
+# ---------------------------------------------------------------- drops
+
+
+def drop_dates(landing_dir: Path, source: str) -> list[date]:
+    root = landing_dir / source
+    if not root.is_dir():
+        return []
+    found = []
+    for child in root.iterdir():
+        if child.is_dir() and _DROP_NAME.match(child.name):
+            try:
+                found.append(date.fromisoformat(child.name))
+            except ValueError:
+                continue
+    return sorted(found)
+
+
+def read_landing(landing_dir: Path) -> Landing:
+    """Every drop of every source, with failed drops left out, in delivery order."""
+    landing = Landing()
+    for source in SOURCES:
+        landing.loaded_drops[source] = []
+        for drop in drop_dates(landing_dir, source):
+            folder = landing_dir / source / drop.isoformat()
+            per_file: list[tuple[str, str, _FileResult]] = []
+            for path in sorted(p for p in folder.iterdir() if p.is_file()):
+                rel = path.relative_to(landing_dir).as_posix()
+                for csv_spec in CSV_SPECS:
+                    if csv_spec.source == source and csv_spec.matches(path.name):
+                        per_file.append((csv_spec.entity, rel, read_csv_file(csv_spec, path, rel, drop)))
+                for nd_spec in NDJSON_SPECS:
+                    if nd_spec.source == source and nd_spec.matches(path.name):
+                        per_file.append((nd_spec.entity, rel, read_ndjson_file(nd_spec, path, rel, drop)))
+            problems = [SchemaProblem(source, drop, rel, column) for _, rel, r in per_file for column in r.problems]
+            if problems:
+                landing.failed_drops.extend(problems)
+                continue
+            landing.loaded_drops[source].append(drop)
+            for entity, _, r in per_file:
+                getattr(landing, entity).extend(r.records)
+                landing.quarantine.extend(r.quarantine)
+    return landing
+
+
+# ---------------------------------------------------------------- deduplication
+
+
+def latest_versions(records: list[Any], key: str) -> dict[str, Any]:
+    """The current version of every CRM record: latest updated_at, ties to the one delivered last."""
+    current: dict[str, Any] = {}
+    for r in records:
+        k = getattr(r, key)
+        best = current.get(k)
+        if best is None or (r.updated_at, r.delivery) > (best.updated_at, best.delivery):
+            current[k] = r
+    return current
+
+
+def first_copies(records: list[Any], key: str) -> dict[str, Any]:
+    """The first delivered copy of every record id."""
+    first: dict[str, Any] = {}
+    for r in sorted(records, key=lambda r: r.delivery):
+        first.setdefault(getattr(r, key), r)
+    return first
+
+
+@dataclass(frozen=True)
+class Deduplicated:
+    as_of: datetime | None
+    last_drop: date | None
+    contacts: dict[str, Contact]
+    deals: dict[str, Deal]
+    orders: dict[str, Order]
+    subscriptions: dict[str, Subscription]
+    nps_responses: dict[str, NpsResponse]
+    csat_surveys: dict[str, CsatSurvey]
+    web_events: dict[str, WebMessage]
+    contact_records: dict[str, ContactRecord]
+
+
+def deduplicate(landing: Landing) -> Deduplicated:
+    as_of = landing.as_of
+    return Deduplicated(
+        as_of=as_of,
+        last_drop=(as_of - timedelta(days=1)).date() if as_of else None,
+        contacts=latest_versions(landing.contacts, "contact_id"),
+        deals=latest_versions(landing.deals, "deal_id"),
+        orders=latest_versions(landing.orders, "order_id"),
+        subscriptions=latest_versions(landing.subscriptions, "subscription_id"),
+        nps_responses=first_copies(landing.nps_responses, "response_id"),
+        csat_surveys=first_copies(landing.csat_surveys, "survey_id"),
+        web_events=first_copies(landing.web_events, "message_id"),
+        contact_records=first_copies(landing.contact_records, "contact_id"),
+    )
+
+
+def load(landing_dir: Path) -> Deduplicated:
+    return deduplicate(read_landing(landing_dir))

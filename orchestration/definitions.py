@@ -8,7 +8,7 @@ from orchestration.defs.dbt.assets import build_dbt_assets
 from orchestration.defs.dbt.project import dbt_cli, dbt_project
 from orchestration.defs.ingestion.assets import build_ingestion_assets
 from orchestration.defs.ingestion.partitions import drop_partitions
-from orchestration.defs.jobs import build_journey_job
+from orchestration.defs.jobs import build_jobs
 from orchestration.defs.logging import compact_console
 from orchestration.defs.resources import LandingZone, Warehouse
 from orchestration.settings import Settings
@@ -18,8 +18,8 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     """Everything Dagster knows about one deployment."""
     partitions_def = drop_partitions(settings)
     return dg.Definitions(
-        assets=[*build_ingestion_assets(partitions_def), build_dbt_assets(partitions_def)],
-        jobs=[build_journey_job()],
+        assets=[*build_ingestion_assets(partitions_def), build_dbt_assets()],
+        jobs=build_jobs(),
         resources={
             "warehouse": Warehouse(path=str(settings.duckdb_path)),
             "landing": LandingZone(path=str(settings.landing_dir)),

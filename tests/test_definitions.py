@@ -50,7 +50,7 @@ def test_code_location_loads_from_environment(
     stg_contacts = repo.asset_graph.get(dg.AssetKey(["staging", "stg_crm__contacts"]))
     assert dg.AssetKey(["raw", "crm_contacts"]) in stg_contacts.parent_keys
     assert repo.asset_graph.get(dg.AssetKey(["marts", "fct_customer_journey"])).group_name == "marts"
-    partitions = loaded.resolve_job_def("journey").partitions_def
+    partitions = loaded.resolve_job_def("ingest").partitions_def
     assert partitions.get_first_partition_key() == "2026-02-03"
 
 

@@ -39,7 +39,7 @@ class JourneyDbtTranslator(DagsterDbtTranslator):
         return super().get_group_name(dbt_resource_props)
 
 
-def build_dbt_assets(partitions_def: dg.PartitionsDefinition) -> dg.AssetsDefinition:
+def build_dbt_assets() -> dg.AssetsDefinition:
     project = dbt_project()
     manifest = ensure_manifest(project)
 
@@ -47,8 +47,6 @@ def build_dbt_assets(partitions_def: dg.PartitionsDefinition) -> dg.AssetsDefini
         manifest=manifest,
         project=project,
         dagster_dbt_translator=JourneyDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)),
-        partitions_def=partitions_def,
-        backfill_policy=dg.BackfillPolicy.single_run(),
         name="dbt_journey_models",
     )
     def journey_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):

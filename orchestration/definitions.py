@@ -10,6 +10,9 @@ from orchestration.defs.ingestion.assets import build_ingestion_assets
 from orchestration.defs.ingestion.partitions import drop_partitions
 from orchestration.defs.jobs import build_jobs
 from orchestration.defs.logging import compact_console
+from orchestration.defs.publication.assets import published_marts
+from orchestration.defs.quality.checks import gx_validate_marts
+from orchestration.defs.quality.resources import QualitySettings
 from orchestration.defs.resources import LandingZone, Warehouse
 from orchestration.settings import Settings
 
@@ -18,12 +21,16 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     """Everything Dagster knows about one deployment."""
     partitions_def = drop_partitions(settings)
     return dg.Definitions(
-        assets=[*build_ingestion_assets(partitions_def), build_dbt_assets()],
-        jobs=build_jobs(),
+        assets=[*build_ingestion_assets(partitions_def), build_dbt_assets(), published_marts],
+        asset_checks=[gx_validate_marts],
+        jobs=build_jobs([gx_validate_marts]),
         resources={
             "warehouse": Warehouse(path=str(settings.duckdb_path)),
             "landing": LandingZone(path=str(settings.landing_dir)),
             "dbt": dbt_cli(dbt_project()),
+            "quality": QualitySettings(
+                publish_dir=str(settings.publish_dir), data_docs_dir=str(settings.data_docs_dir)
+            ),
         },
         loggers={"compact": compact_console},
         # DuckDB allows one writer per file: steps run one after the other in one process.

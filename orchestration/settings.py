@@ -18,11 +18,23 @@ class Settings:
     duckdb_path: the warehouse file the pipeline writes (``JOURNEY_DUCKDB_PATH``).
     first_drop_date: first partition of the daily drop partitions
         (``JOURNEY_FIRST_DROP_DATE``); by default the earliest drop in the landing zone.
+    publish_dir: where validated marts are published for BI (``JOURNEY_PUBLISH_DIR``);
+        by default ``published/`` next to the warehouse.
+    data_docs_dir: the Great Expectations Data Docs site (``JOURNEY_DATA_DOCS_DIR``);
+        by default ``data_docs/`` next to the warehouse.
     """
 
     landing_dir: Path
     duckdb_path: Path
     first_drop_date: str | None = None
+    publish_dir: Path | None = None
+    data_docs_dir: Path | None = None
+
+    def __post_init__(self) -> None:
+        if self.publish_dir is None:
+            object.__setattr__(self, "publish_dir", self.duckdb_path.parent / "published")
+        if self.data_docs_dir is None:
+            object.__setattr__(self, "data_docs_dir", self.duckdb_path.parent / "data_docs")
 
     @classmethod
     def from_env(cls, environ: os._Environ[str] | dict[str, str] | None = None) -> Settings:
@@ -31,9 +43,15 @@ class Settings:
             landing_dir=Path(env.get("JOURNEY_LANDING_DIR") or DEFAULT_LANDING_DIR).absolute(),
             duckdb_path=Path(env.get("JOURNEY_DUCKDB_PATH") or DEFAULT_DUCKDB_PATH).absolute(),
             first_drop_date=env.get("JOURNEY_FIRST_DROP_DATE") or None,
+            publish_dir=_path(env.get("JOURNEY_PUBLISH_DIR")),
+            data_docs_dir=_path(env.get("JOURNEY_DATA_DOCS_DIR")),
         )
 
     @property
     def dagster_home(self) -> Path:
         """Default ``DAGSTER_HOME``: next to the warehouse file."""
         return self.duckdb_path.parent / "dagster"
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value).absolute() if value else None

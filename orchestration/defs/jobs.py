@@ -11,6 +11,8 @@ import dagster as dg
 
 INGEST_JOB = "ingest"
 BUILD_JOB = "build"
+PUBLISH_JOB = "validate_and_publish"
+PUBLICATION_GROUP = "publication"
 INGESTION_GROUPS = ("crm", "web", "contact_centre")
 
 
@@ -18,12 +20,18 @@ def ingestion_selection() -> dg.AssetSelection:
     return dg.AssetSelection.groups(*INGESTION_GROUPS)
 
 
-def build_jobs() -> list[dg.UnresolvedAssetJobDefinition]:
+def build_jobs(checks: list[dg.AssetChecksDefinition]) -> list[dg.UnresolvedAssetJobDefinition]:
+    """Jobs of the project; ``checks`` are the validations run before publication."""
     return [
         dg.define_asset_job(
             INGEST_JOB,
             selection=ingestion_selection(),
             description="Load the drops of the partition range into the raw schema.",
+        ),
+        dg.define_asset_job(
+            PUBLISH_JOB,
+            selection=dg.AssetSelection.groups(PUBLICATION_GROUP) | dg.AssetSelection.checks(*checks),
+            description="Validate the marts as they are in the warehouse and publish them if they pass.",
         ),
         dg.define_asset_job(
             BUILD_JOB,

@@ -1,0 +1,1 @@
+"""The read-only publication BI tools connect to."""

@@ -1,0 +1,55 @@
+"""The publication: runs only when every blocking check of the marts passed."""
+
+import json
+from pathlib import Path
+
+import dagster as dg
+
+from orchestration.defs.quality.checks import SUMMARY_FILE, mart_key
+from orchestration.defs.quality.resources import QualitySettings
+from orchestration.defs.resources import Warehouse
+from orchestration.publication import PUBLISHED_DATABASE, publish_marts
+
+PUBLISHED_MARTS: tuple[str, ...] = (
+    "fct_customer_journey",
+    "fct_touchpoints",
+    "fct_web_sessions",
+    "dim_customers",
+    "dim_journey_stages",
+    "mart_cx_kpis_monthly",
+    "mart_journey_funnel",
+    "mart_stage_experience_monthly",
+)
+
+
+@dg.asset(
+    key=dg.AssetKey(["published", "journey"]),
+    deps=[mart_key(m) for m in PUBLISHED_MARTS],
+    group_name="publication",
+    kinds={"duckdb", "parquet"},
+    description="Read-only copy of the validated marts for BI tools: published/journey.duckdb plus one "
+    "Parquet file per mart, swapped in atomically. Skipped when a blocking check fails, so the last "
+    "good publication stays in place.",
+)
+def published_marts(context: dg.AssetExecutionContext, warehouse: Warehouse, quality: QualitySettings):
+    summary_path = Path(quality.data_docs_dir) / SUMMARY_FILE
+    validation = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.exists() else {}
+    conn = warehouse.connect()
+    try:
+        publication = publish_marts(
+            conn, list(PUBLISHED_MARTS), Path(quality.publish_dir), context.run.run_id, validation
+        )
+    finally:
+        conn.close()
+    context.log.info(f"published {len(PUBLISHED_MARTS)} marts to {publication.database}")
+    return dg.MaterializeResult(
+        metadata={
+            "database": dg.MetadataValue.path(publication.database),
+            "parquet_dir": dg.MetadataValue.path(str(Path(quality.publish_dir) / "parquet")),
+            "as_of": publication.as_of or "",
+            "published_at": publication.published_at,
+            "row_counts": dg.MetadataValue.json(publication.row_counts),
+            "validation_passed": bool(validation.get("passed", False)),
+            "connect": dg.MetadataValue.md(f"`duckdb -readonly {Path(quality.publish_dir) / PUBLISHED_DATABASE}`"),
+        }
+    )

@@ -1,0 +1,1 @@
+"""Great Expectations validation of the metric marts, as Dagster asset checks."""

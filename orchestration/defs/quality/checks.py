@@ -1,0 +1,100 @@
+"""One blocking asset check per validated mart (its GX suite and consistency queries) and a
+drift check against the last good publication. An error-level failure blocks publication."""
+
+import json
+from pathlib import Path
+
+import dagster as dg
+
+from orchestration.defs.resources import Warehouse
+from orchestration.publication import PUBLISHED_DATABASE
+from orchestration.quality import VALIDATED_MARTS, MartValidation, validate_marts
+from orchestration.quality.validation import DRIFT
+
+from .resources import QualitySettings
+
+KPI_MART = "mart_cx_kpis_monthly"
+SUMMARY_FILE = "validation_summary.json"
+DRIFT_CHECK = "gx_drift_against_last_publication"
+
+
+def mart_key(mart: str) -> dg.AssetKey:
+    return dg.AssetKey(["marts", mart])
+
+
+def _check_name(mart: str) -> str:
+    return f"gx_{mart}"
+
+
+def _rows_markdown(rows: list[dict]) -> str:
+    if not rows:
+        return ""
+    columns = list(rows[0])
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(str(row[c]) for c in columns) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _result(asset: dg.AssetKey, name: str, validation: MartValidation, docs: Path) -> dg.AssetCheckResult:
+    failures = validation.errors or validation.warnings
+    report = "\n\n".join(
+        f"**{f.severity.upper()}** `{f.validation}` {f.expectation}"
+        + (f" on `{f.column}`" if f.column else "")
+        + (f": {f.unexpected_count} unexpected" if f.unexpected_count is not None else "")
+        + ("\n\n" + _rows_markdown(f.sample_rows) if f.sample_rows else "")
+        for f in failures
+    )
+    return dg.AssetCheckResult(
+        asset_key=asset,
+        check_name=name,
+        passed=not validation.failures,
+        severity=dg.AssetCheckSeverity.ERROR if validation.errors else dg.AssetCheckSeverity.WARN,
+        description="; ".join(f.describe() for f in failures) or None,
+        metadata={
+            "expectations": validation.expectations,
+            "errors": len(validation.errors),
+            "warnings": len(validation.warnings),
+            "unexpected_rows": sum(f.unexpected_count or 0 for f in validation.failures),
+            "failures": dg.MetadataValue.md(report or "all expectations met"),
+            "data_docs": dg.MetadataValue.path(str(docs)),
+        },
+    )
+
+
+@dg.multi_asset_check(
+    specs=[
+        *[
+            dg.AssetCheckSpec(_check_name(m), asset=mart_key(m), blocking=True, description=f"GX suite of {m}")
+            for m in VALIDATED_MARTS
+        ],
+        dg.AssetCheckSpec(
+            DRIFT_CHECK,
+            asset=mart_key(KPI_MART),
+            blocking=True,
+            description="NPS, CSAT and row counts against the last good publication",
+        ),
+    ],
+    name="gx_validate_marts",
+)
+def gx_validate_marts(context: dg.AssetCheckExecutionContext, warehouse: Warehouse, quality: QualitySettings):
+    """Validate the marts with Great Expectations and rebuild the Data Docs site."""
+    conn = warehouse.connect()
+    try:
+        report = validate_marts(
+            conn, Path(quality.data_docs_dir), published=Path(quality.publish_dir) / PUBLISHED_DATABASE
+        )
+    finally:
+        conn.close()
+    summary = {
+        "run_id": context.run.run_id,
+        "passed": report.passed,
+        "seconds": round(report.seconds, 2),
+        "marts": report.summary(),
+    }
+    (Path(quality.data_docs_dir) / SUMMARY_FILE).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    context.log.info(
+        f"validated {len(VALIDATED_MARTS)} marts in {report.seconds:.1f} s; Data Docs at {report.docs_index}"
+    )
+    for mart in VALIDATED_MARTS:
+        yield _result(mart_key(mart), _check_name(mart), report.marts[mart], report.docs_index)
+    yield _result(mart_key(KPI_MART), DRIFT_CHECK, report.marts[DRIFT], report.docs_index)

@@ -1,0 +1,80 @@
+"""Why and when people get in touch with the contact centre, repeat contacts and CSAT answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from .clock import HOUR_MS, MINUTE_MS
+from .contact_centre import Caller, ContactCentre
+from .context import Context
+from .geography import make_phone
+from .people import Person
+
+
+@dataclass(frozen=True)
+class ContactIntent:
+    """Why and how a person gets in touch."""
+
+    reason: str
+    channel: str
+    method: str = "INBOUND"
+    attempt: int = 1
+    not_before: int | None = None
+
+
+class Support:
+    """Schedules contacts; unresolved or abandoned ones often come back about the same reason."""
+
+    def __init__(self, ctx: Context, centre: ContactCentre) -> None:
+        self.ctx = ctx
+        self.centre = centre
+
+    def request(self, day: int, p: Person, intent: ContactIntent) -> None:
+        self.ctx.agenda.add(day, self._contact, p, intent)
+
+    def request_some(self, day: int, p: Person, needs: tuple[tuple[str, float], ...], within: int) -> None:
+        """For each (reason, probability): maybe a contact in the next ``within`` days, maybe more."""
+        rng = self.ctx.rng
+        for reason, probability in needs:
+            while rng.random() < probability:
+                channel = "VOICE" if rng.random() < 0.5 else "CHAT" if rng.random() < 0.7 else "EMAIL"
+                self.request(day + 1 + rng.randrange(within), p, ContactIntent(reason, channel))
+                probability /= 2
+
+    def _contact(self, day: int, p: Person, intent: ContactIntent) -> None:
+        ctx, rng = self.ctx, self.ctx.rng
+        if p.deleted:
+            return
+        t = self.centre.start_time(day, intent.channel, p.offset_minutes, intent.not_before)
+        if t is None:
+            self.request(day + 1, p, replace(intent, not_before=None))
+            return
+        phone = p.phone_e164 if rng.random() < 0.94 else make_phone(p.country, rng)[0]
+        caller = Caller(phone, p.email, p.offset_minutes)
+        result = self.centre.contact(caller, intent.channel, intent.method, intent.reason, t)
+        if result.answered and intent.method != "OUTBOUND" and rng.random() < 0.3:
+            survey_day = ctx.clock.day_of(result.ended) + (0 if rng.random() < 0.7 else 1 + rng.randrange(2))
+            ctx.agenda.add(survey_day, self._survey, p, (result.contact_id, result.resolved, result.ended))
+        if intent.method == "OUTBOUND" or intent.attempt >= 3:
+            return
+        comes_back = 0.04 if result.resolved else 0.55 if result.answered else 0.65
+        if rng.random() >= comes_back:
+            return
+        channel = intent.channel if rng.random() < 0.8 else rng.choice(("VOICE", "CHAT", "EMAIL"))
+        follow_up = ContactIntent(intent.reason, channel, "INBOUND", intent.attempt + 1)
+        if not result.answered and rng.random() < 0.5:
+            retry = result.ended + 10 * MINUTE_MS + int(rng.random() * 110 * MINUTE_MS)
+            self.request(ctx.clock.day_of(retry), p, replace(follow_up, not_before=retry))
+        else:
+            self.request(day + 1 + rng.randrange(4), p, follow_up)
+
+    def _survey(self, day: int, p: Person, answer: tuple[str, bool, int]) -> None:
+        ctx = self.ctx
+        contact_id, resolved, ended = answer
+        if p.deleted:
+            return
+        if ctx.clock.day_of(ended) >= day:
+            t = max(ended, ctx.clock.day_start(day)) + 5 * MINUTE_MS + int(ctx.rng.random() * 3 * HOUR_MS)
+        else:
+            t = ctx.local_time(day, p, 7, 23)
+        self.centre.csat(contact_id, resolved, t)

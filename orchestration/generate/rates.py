@@ -62,8 +62,3 @@ class MessRates:
     def none(cls) -> MessRates:
         """A clean landing zone: no planted mess at all."""
         return cls().scaled(0.0)
-
-    @property
-    def record_mess(self) -> float:
-        """Probability that a record is malformed, carries a bad value or is duplicated."""
-        return self.malformed + self.bad_value + self.duplicate

@@ -107,9 +107,9 @@ class Sales:
         if ctx.crm.order(order, booked):
             self.orders += 1
         u = rng.random()
-        if u < 0.03:
+        if u < 0.05:
             ctx.agenda.add(day + 1, self._change_order, p, (order, "cancelled"))
-        elif u < 0.08:
+        elif u < 0.12:
             ctx.agenda.add(day + 2 + rng.randrange(13), self._change_order, p, (order, "refunded"))
         if bought.mrr > 0:
             self._subscribe(day, p, bought, t, booked + 500)
@@ -151,7 +151,7 @@ class Sales:
         elif u < 0.5:
             cancel_day = day + 31 + int(rng.expovariate(1 / 35))
         if cancel_day is not None:
-            p.churn_planned = True
+            p.churn_planned |= cancel_day < day + 30
             ctx.agenda.add(cancel_day, self._cancel, p, sub)
             if rng.random() < 0.35:
                 channel = "VOICE" if rng.random() < 0.6 else "EMAIL"

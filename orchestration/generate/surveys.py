@@ -43,7 +43,7 @@ class Surveys:
         else:
             contact_id, email = "", p.crm_email if p.crm_email and rng.random() < 0.5 else p.email
         ctx.crm.nps(NpsResponse(ctx.ids.nps_response(), contact_id, email, score, comment, t))
-        if rng.random() < 0.04:
+        if rng.random() < 0.08:
             self._forwarded(p, kind, t + int(rng.random() * 6 * HOUR_MS))
         if score >= 9:
             self.book.advance(p, "evangelist", t + HOUR_MS)
@@ -66,7 +66,7 @@ class Surveys:
         if p.churn_planned:
             promoter, passive = 0.12, 0.25
         elif kind == "lead":
-            promoter, passive = 0.32, 0.42
+            promoter, passive = 0.35, 0.40
         else:
             promoter, passive = 0.55, 0.30
         u = rng.random()

@@ -53,7 +53,7 @@ def _open_text(path: Path, compress: bool) -> IO[str]:
     if not compress:
         return open(path, "w", encoding="utf-8", newline="", buffering=1 << 20)  # noqa: SIM115
     raw = open(path, "wb")  # noqa: SIM115
-    zipped = gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6)
+    zipped = gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=3)
     return _GzipText(raw, zipped)
 
 

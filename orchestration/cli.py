@@ -69,16 +69,20 @@ def _generate(args: argparse.Namespace) -> int:
         print("journey generate: --mess-scale must not be negative", file=sys.stderr)
         return 2
     rates = MessRates().scaled(args.mess_scale)
-    generate_landing_zone(
-        args.out,
-        customers=args.customers,
-        days=args.days,
-        start=args.start,
-        seed=args.seed,
-        rates=rates,
-        gzip=args.gzip,
-        progress=lambda line: print(line, file=sys.stderr, flush=True),
-    )
+    try:
+        generate_landing_zone(
+            args.out,
+            customers=args.customers,
+            days=args.days,
+            start=args.start,
+            seed=args.seed,
+            rates=rates,
+            gzip=args.gzip,
+            progress=lambda line: print(line, file=sys.stderr, flush=True),
+        )
+    except FileExistsError as exc:
+        print(f"journey generate: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -16,7 +16,7 @@ from orchestration.ingestion import connect
 from orchestration.ingestion.contract import ENTITIES
 from orchestration.ingestion.landing import all_drop_dates
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("journey_run")]
 
 JOURNEY = [sys.executable, "-m", "orchestration.cli"]
 
@@ -156,3 +156,12 @@ def test_help_lists_the_commands() -> None:
     done = subprocess.run([*JOURNEY, "--help"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0
     assert "generate" in done.stdout and "run" in done.stdout
+
+
+def test_generate_refuses_a_folder_that_holds_exports(generated: tuple[Path, dict[str, str]]) -> None:
+    root, env = generated
+    before = sorted(p.relative_to(root) for p in (root / "landing").rglob("*"))
+    done = _journey(["generate", "--out", str(root / "landing"), "--customers", "5", "--days", "1"], env)
+    assert done.returncode == 2
+    assert "already holds exports" in done.stderr and "Traceback" not in done.stderr
+    assert sorted(p.relative_to(root) for p in (root / "landing").rglob("*")) == before

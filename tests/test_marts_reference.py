@@ -15,7 +15,7 @@ import pytest
 from orchestration.ingestion import connect
 from tests.reference import compute_reference
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("reference")]
 
 MARTS = (
     "fct_customer_journey",

@@ -22,7 +22,7 @@ from orchestration.publication import read_publication
 from orchestration.settings import Settings
 from tests.test_marts_reference import _run
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("publication")]
 
 
 @pytest.fixture(scope="module")

@@ -19,9 +19,10 @@ from orchestration.ingestion import connect
 
 conn = connect(Path(os.environ["JOURNEY_DUCKDB_PATH"]), read_only=True)
 tables = conn.execute(
-    "SELECT table_schema || '.' || table_name FROM duckdb_tables() ORDER BY table_schema, table_name"
+    "SELECT schema_name || '.' || table_name FROM duckdb_tables() "
+    "WHERE schema_name IN ('raw', 'marts') ORDER BY schema_name, table_name"
 ).fetchall()
-print(f"\nwarehouse {os.environ['JOURNEY_DUCKDB_PATH']}:")
+print(f"\nwarehouse {os.environ['JOURNEY_DUCKDB_PATH']} (raw and marts schemas):")
 for (name,) in tables:
     count = conn.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
     print(f"  {name:<40} {count:>12,} rows")

@@ -53,7 +53,7 @@ stage_touches as (
     inner join touchpoints
         on sequenced.customer_key = touchpoints.customer_key
         and touchpoints.occurred_at >= sequenced.entered_at
-        and (sequenced.exited_at is null or touchpoints.occurred_at < sequenced.exited_at)
+        and touchpoints.occurred_at < coalesce(sequenced.exited_at, cast('infinity' as {{ dbt.type_timestamp() }}))
 
 ),
 

@@ -24,4 +24,5 @@ from touchpoints
 left join journey
     on touchpoints.customer_key = journey.customer_key
     and touchpoints.occurred_at >= journey.entered_at
-    and (journey.exited_at is null or touchpoints.occurred_at < journey.exited_at)
+    -- an open interval ends at infinity; a plain comparison keeps this a hash join on customer_key
+    and touchpoints.occurred_at < coalesce(journey.exited_at, cast('infinity' as {{ dbt.type_timestamp() }}))

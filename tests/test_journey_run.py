@@ -103,6 +103,11 @@ def test_run_loads_every_file_and_reconciles(generated: tuple[Path, dict[str, st
     first = _raw_digest(warehouse)
     again = _journey(["run", "--landing", str(landing), "--warehouse", str(warehouse)], env)
     assert again.returncode == 0, again.stderr
+    assert ", 0 new or changed" in again.stderr and "ingesting" not in again.stderr
+    assert _raw_digest(warehouse) == first
+    reloaded = _journey(["run", "--landing", str(landing), "--warehouse", str(warehouse), "--reload"], env)
+    assert reloaded.returncode == 0, reloaded.stderr
+    assert "ingesting drops" in reloaded.stderr
     assert _raw_digest(warehouse) == first
 
 

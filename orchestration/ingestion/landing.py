@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -63,3 +64,39 @@ def entity_files(landing_dir: Path, entity: Entity, drops: list[date]) -> list[L
                     )
                 )
     return files
+
+
+def drop_signature(landing_dir: Path, source: str, drop: date) -> str | None:
+    """A fingerprint of a drop folder (names, sizes and modification times of its files), or
+    None when the folder is absent. A re-delivered or edited drop gets a new signature."""
+    folder = landing_dir / source / drop.isoformat()
+    if not folder.is_dir():
+        return None
+    digest = hashlib.sha256()
+    for path in sorted(folder.iterdir()):
+        if path.is_file():
+            stat = path.stat()
+            digest.update(f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:32]
+
+
+def landing_signatures(landing_dir: Path) -> dict[tuple[str, date], str]:
+    """The signature of every drop folder of every source."""
+    signatures = {}
+    for source in SOURCES:
+        for drop in drop_dates(landing_dir, source):
+            signature = drop_signature(landing_dir, source, drop)
+            if signature is not None:
+                signatures[(source, drop)] = signature
+    return signatures
+
+
+def contiguous_ranges(drops: list[date]) -> list[tuple[date, date]]:
+    """Sorted dates grouped into runs of consecutive days, as (first, last) pairs."""
+    ranges: list[tuple[date, date]] = []
+    for drop in sorted(set(drops)):
+        if ranges and (drop - ranges[-1][1]).days == 1:
+            ranges[-1] = (ranges[-1][0], drop)
+        else:
+            ranges.append((drop, drop))
+    return ranges

@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 
 from .contract import Entity, Format, entities_of
-from .landing import LandedFile, entity_files
+from .landing import LandedFile, drop_signature, entity_files
 from .records import (
     csv_fields_expr,
     csv_records_sql,
@@ -180,10 +180,21 @@ def _record_audit(
             ],
         )
     present = [d for d in good if (landing_dir / source / d.isoformat()).is_dir()]
+    if good:
+        # Every replaced drop is logged, present or not: removing a drop's folder and reloading
+        # it deletes its rows, which is a change downstream models must see.
+        conn.executemany(
+            f"INSERT INTO {RAW_SCHEMA}.load_log "
+            "VALUES (?, ?, ?, CAST(get_current_timestamp() AT TIME ZONE 'UTC' AS TIMESTAMP))",
+            [(source, d, sum(1 for r in reports if r.drop_date == d)) for d in good],
+        )
     if present:
         conn.executemany(
-            f"INSERT INTO {RAW_SCHEMA}.loaded_drops VALUES (?, ?, ?)",
-            [(source, d, sum(1 for r in reports if r.drop_date == d)) for d in present],
+            f"INSERT INTO {RAW_SCHEMA}.loaded_drops VALUES (?, ?, ?, ?)",
+            [
+                (source, d, sum(1 for r in reports if r.drop_date == d), drop_signature(landing_dir, source, d))
+                for d in present
+            ],
         )
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import random
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -16,11 +20,46 @@ LINEAGE_COLUMNS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse file with UTC as session time zone."""
+DEFAULT_LOCK_WAIT_SECONDS = 120.0
+
+
+def is_lock_error(error: BaseException) -> bool:
+    """Whether a DuckDB error says another process holds the file (a transient condition)."""
+    return isinstance(error, duckdb.IOException) and "lock" in str(error).lower()
+
+
+def connect(
+    path: Path,
+    read_only: bool = False,
+    lock_wait_seconds: float | None = None,
+    on_wait: Callable[[str], None] | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse file with UTC as session time zone.
+
+    DuckDB lets one process write a file at a time. While another process holds it, opening
+    is retried with exponential backoff (0.5 s doubling up to 10 s, with jitter) for up to
+    ``lock_wait_seconds`` (default ``JOURNEY_LOCK_WAIT_SECONDS`` or 120), then the lock error is
+    raised.
+    """
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
-    conn = duckdb.connect(str(path), read_only=read_only)
+    if lock_wait_seconds is None:
+        lock_wait_seconds = float(os.environ.get("JOURNEY_LOCK_WAIT_SECONDS") or DEFAULT_LOCK_WAIT_SECONDS)
+    deadline = time.monotonic() + lock_wait_seconds
+    delay = 0.5
+    while True:
+        try:
+            conn = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.IOException as error:
+            left = deadline - time.monotonic()
+            if not is_lock_error(error) or left <= 0:
+                raise
+            wait = min(delay * random.uniform(0.8, 1.2), left)
+            if on_wait:
+                on_wait(f"{path} is locked by another process; retrying in {wait:.1f} s")
+            time.sleep(wait)
+            delay = min(delay * 2, 10.0)
     conn.execute("SET TimeZone = 'UTC'")
     return conn
 
@@ -59,6 +98,15 @@ def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute(
         f"""
         CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.loaded_drops (
-            source VARCHAR, drop_date DATE, files INTEGER
+            source VARCHAR, drop_date DATE, files INTEGER, signature VARCHAR
+        )"""
+    )
+    conn.execute(f"ALTER TABLE {RAW_SCHEMA}.loaded_drops ADD COLUMN IF NOT EXISTS signature VARCHAR")
+    # Append-only: one row each time a drop of a source is (re)placed, kept for ever. Incremental
+    # models read it to find the drops that changed since they were last built.
+    conn.execute(
+        f"""
+        CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.load_log (
+            source VARCHAR, drop_date DATE, files INTEGER, loaded_at TIMESTAMP
         )"""
     )

@@ -44,8 +44,9 @@ def _parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser(
         "run",
-        help="ingest every drop present and build everything downstream",
-        description="Materialise every asset through Dagster for every drop in the landing zone. "
+        help="ingest the new or changed drops and build everything downstream",
+        description="Materialise through Dagster the drops of the landing zone that are new or changed "
+        "since they were loaded, then build the models incrementally, validate and publish. "
         "Exits non-zero when anything fails.",
     )
     run.add_argument(
@@ -54,6 +55,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--warehouse", type=Path, help=f"DuckDB file (default $JOURNEY_DUCKDB_PATH or {DEFAULT_DUCKDB_PATH})"
     )
+    run.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild every incremental model from scratch (needed after a change of model code)",
+    )
+    run.add_argument("--reload", action="store_true", help="ingest every drop again, not only the new or changed ones")
     run.set_defaults(func=_run)
     return parser
 
@@ -94,7 +101,7 @@ def _run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     from orchestration.run import run_pipeline
 
-    return run_pipeline(settings)
+    return run_pipeline(settings, full_refresh=args.full_refresh, reload=args.reload)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,20 +1,32 @@
-"""``journey run``: ingest every drop present in one run, then build everything downstream in one run."""
+"""``journey run``: ingest the new or changed drops, then build everything downstream in one run."""
 
 from __future__ import annotations
 
 import os
 import sys
 import time
+from datetime import date
 
 import dagster as dg
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from orchestration.definitions import build_definitions
+from orchestration.defs.dbt.assets import DBT_ASSETS_NAME
 from orchestration.defs.jobs import BUILD_JOB, INGEST_JOB
-from orchestration.ingestion.landing import all_drop_dates
+from orchestration.ingestion.changes import changed_drops
+from orchestration.ingestion.landing import all_drop_dates, contiguous_ranges
+from orchestration.ingestion.warehouse import connect
 from orchestration.settings import Settings
 
-_DAGSTER_YAML = "telemetry:\n  enabled: false\n"
+# Instance configuration written to a new DAGSTER_HOME. Pools of limit 1 let one step at a time
+# write the DuckDB file across concurrent runs (the assets that write it share one pool).
+_DAGSTER_YAML = """\
+telemetry:
+  enabled: false
+concurrency:
+  pools:
+    default_limit: 1
+"""
 _RUN_CONFIG = {"loggers": {"compact": {"config": {"log_level": "INFO"}}}}
 
 
@@ -45,12 +57,30 @@ def _failures(result: dg.ExecuteInProcessResult) -> list[str]:
     return messages
 
 
-def run_pipeline(settings: Settings) -> int:
-    """Materialise every asset for every drop present; 0 on success, 1 on failure, 2 on bad input.
+def build_run_config(full_refresh: bool = False) -> dict:
+    """Run configuration of the build job."""
+    return {**_RUN_CONFIG, "ops": {DBT_ASSETS_NAME: {"config": {"full_refresh": full_refresh}}}}
 
-    Ingestion loads each drop in its own transaction, so the raw schema stays consistent when
-    a drop fails (that drop keeps its previous load and does not count towards as_of): the
-    build still runs on what was loaded, and the command still exits 1.
+
+def pending_drops(settings: Settings) -> list[date]:
+    """Drops of the landing zone that are new or differ from what the warehouse holds."""
+    conn = connect(settings.duckdb_path, on_wait=_say)
+    try:
+        return changed_drops(conn, settings.landing_dir)
+    finally:
+        conn.close()
+
+
+def run_pipeline(settings: Settings, full_refresh: bool = False, reload: bool = False) -> int:
+    """Ingest the new or changed drops, then build everything downstream; 0 on success, 1 on
+    failure, 2 on bad input.
+
+    Drops already loaded and unchanged since (same files, sizes and modification times) are not
+    read again, unless ``reload``. Consecutive pending drops are loaded in one run per range.
+    Ingestion loads each drop in its own transaction, so the raw schema stays consistent when a
+    drop fails (that drop keeps its previous load and stays pending): the build still runs on
+    what was loaded, and the command still exits 1. The build is incremental unless
+    ``full_refresh``.
     """
     drops = all_drop_dates(settings.landing_dir)
     if not drops:
@@ -67,29 +97,39 @@ def run_pipeline(settings: Settings) -> int:
         return 2
     defs = build_definitions(settings)
     instance = dagster_instance(settings)
-    _say(
-        f"{len(drops)} drops from {drops[0]} to {drops[-1]}, landing zone {settings.landing_dir}, "
-        f"warehouse {settings.duckdb_path}"
-    )
     started = time.perf_counter()
-    ingest = defs.resolve_job_def(INGEST_JOB).execute_in_process(
-        instance=instance,
-        tags={
-            ASSET_PARTITION_RANGE_START_TAG: drops[0].isoformat(),
-            ASSET_PARTITION_RANGE_END_TAG: drops[-1].isoformat(),
-        },
-        run_config=_RUN_CONFIG,
-        raise_on_error=False,
+    pending = drops if reload else pending_drops(settings)
+    _say(
+        f"{len(drops)} drops from {drops[0]} to {drops[-1]} in {settings.landing_dir}, "
+        f"{len(pending)} new or changed; warehouse {settings.duckdb_path}"
     )
-    build = defs.resolve_job_def(BUILD_JOB).execute_in_process(
-        instance=instance, run_config=_RUN_CONFIG, raise_on_error=False
+    results = []
+    for first, last in contiguous_ranges(pending):
+        _say(f"ingesting drops {first} .. {last}")
+        results.append(
+            defs.resolve_job_def(INGEST_JOB).execute_in_process(
+                instance=instance,
+                tags={
+                    ASSET_PARTITION_RANGE_START_TAG: first.isoformat(),
+                    ASSET_PARTITION_RANGE_END_TAG: last.isoformat(),
+                },
+                run_config=_RUN_CONFIG,
+                raise_on_error=False,
+            )
+        )
+    _say("building the models " + ("from scratch (full refresh)" if full_refresh else "incrementally"))
+    results.append(
+        defs.resolve_job_def(BUILD_JOB).execute_in_process(
+            instance=instance, run_config=build_run_config(full_refresh), raise_on_error=False
+        )
     )
     elapsed = time.perf_counter() - started
-    runs = f"runs {ingest.run_id} and {build.run_id}"
-    if ingest.success and build.success:
+    runs = "runs " + ", ".join(r.run_id for r in results)
+    if all(r.success for r in results):
         _say(f"succeeded in {elapsed:.1f} s ({runs})")
         return 0
-    for message in _failures(ingest) + _failures(build):
-        _say(message)
+    for result in results:
+        for message in _failures(result):
+            _say(message)
     _say(f"FAILED after {elapsed:.1f} s ({runs}); see the Dagster UI for details")
     return 1

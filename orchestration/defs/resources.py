@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 
-from orchestration.ingestion.warehouse import connect
+from orchestration.ingestion.warehouse import connect, is_lock_error
+
+# DuckDB allows one writing process per file: every step that writes the warehouse takes a slot
+# of this pool (limit 1 in the instance configuration), so concurrent runs queue instead of failing.
+WAREHOUSE_POOL = "duckdb_warehouse"
+
+MAX_LOCK_RETRIES = 3
+
+
+@contextmanager
+def retry_on_lock(context: dg.OpExecutionContext | dg.AssetExecutionContext | dg.AssetCheckExecutionContext):
+    """Turn a DuckDB lock error met by the step (after ``connect``'s own waiting, or in dbt)
+    into a retry of the step with exponential backoff (10, 20, 40 s); other errors fail as usual."""
+    try:
+        yield
+    except Exception as error:
+        if is_lock_error(error) or "could not set lock" in str(error).lower():
+            wait = 10 * 2**context.retry_number
+            raise dg.RetryRequested(max_retries=MAX_LOCK_RETRIES, seconds_to_wait=wait) from error
+        raise
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -16,7 +36,8 @@ class Warehouse(dg.ConfigurableResource):
     path: str
 
     def connect(self) -> duckdb.DuckDBPyConnection:
-        return connect(Path(self.path))
+        """A write connection, waiting (with backoff) while another process holds the file."""
+        return connect(Path(self.path), on_wait=dg.get_dagster_logger().warning)
 
 
 class LandingZone(dg.ConfigurableResource):

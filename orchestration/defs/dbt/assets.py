@@ -4,19 +4,48 @@ dbt sources map onto the ingestion assets (``raw/<source>_<entity>``), so the li
 graph runs from each landing-zone file to each mart.
 """
 
+import json
 import os
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_START_TAG, PARTITION_NAME_TAG
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from orchestration.defs.resources import Warehouse
+from orchestration.defs.resources import WAREHOUSE_POOL, Warehouse, retry_on_lock
 from orchestration.ingestion.warehouse import RAW_SCHEMA
 
 from .project import dbt_project, ensure_manifest
 
+KEPT_TARGET_DIRS = 5
+
+
+class DbtBuildConfig(dg.Config):
+    """Options of a dbt build run."""
+
+    full_refresh: bool = False
+    """Rebuild every incremental model from scratch (after a change of model code)."""
+
+
+def from_drop_var(tags: Mapping[str, str]) -> str | None:
+    """The earliest drop a run's partitions ask to rebuild from, for the dbt var ``from_drop``."""
+    value = tags.get(ASSET_PARTITION_RANGE_START_TAG) or tags.get(PARTITION_NAME_TAG)
+    return value or None
+
+
+def _prune_target_dirs(target_root: Path, prefix: str) -> None:
+    """Keep the artifacts of the last few dbt invocations only."""
+    runs = sorted(
+        (p for p in target_root.glob(f"{prefix}-*") if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True
+    )
+    for stale in runs[KEPT_TARGET_DIRS:]:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+DBT_ASSETS_NAME = "dbt_journey_models"
 _LAYER_GROUPS = {"staging": "staging", "intermediate": "intermediate", "marts": "marts"}
 
 
@@ -47,12 +76,30 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         manifest=manifest,
         project=project,
         dagster_dbt_translator=JourneyDbtTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True)),
-        name="dbt_journey_models",
+        name=DBT_ASSETS_NAME,
+        pool=WAREHOUSE_POOL,
     )
-    def journey_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
+    def journey_dbt_models(
+        context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse, config: DbtBuildConfig
+    ):
         # profiles.yml reads the warehouse path from the environment of the dbt process.
         os.environ["JOURNEY_DUCKDB_PATH"] = str(Path(warehouse.path).absolute())
         # Unit tests check the SQL, not the data: they run in the test suite, not in production runs.
-        yield from dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context).stream()
+        args = ["build", "--exclude-resource-type", "unit_test"]
+        from_drop = from_drop_var(context.run.tags)
+        if from_drop:
+            args += ["--vars", json.dumps({"from_drop": from_drop})]
+        if config.full_refresh:
+            args.append("--full-refresh")
+        mode = "full refresh" if config.full_refresh else "incremental"
+        context.log.info(f"dbt build ({mode}{f', from drop {from_drop} at the latest' if from_drop else ''})")
+        try:
+            # dbt opens the file itself: wait here while another process holds it, then retry the
+            # step if dbt still meets the lock.
+            with retry_on_lock(context):
+                warehouse.connect().close()
+                yield from dbt.cli(args, context=context).stream()
+        finally:
+            _prune_target_dirs(project.target_path, DBT_ASSETS_NAME)
 
     return journey_dbt_models

@@ -9,7 +9,7 @@ from datetime import date
 import dagster as dg
 import duckdb
 
-from orchestration.defs.resources import LandingZone, Warehouse
+from orchestration.defs.resources import WAREHOUSE_POOL, LandingZone, Warehouse, retry_on_lock
 from orchestration.ingestion.contract import SOURCES, Entity, entities_of
 from orchestration.ingestion.loader import SourceLoad, load_source
 from orchestration.ingestion.warehouse import RAW_SCHEMA, raw_columns
@@ -51,12 +51,14 @@ def _source_asset(source: str, partitions_def: dg.PartitionsDefinition) -> dg.As
         specs=[_spec(e) for e in entities],
         partitions_def=partitions_def,
         backfill_policy=dg.BackfillPolicy.single_run(),
+        pool=WAREHOUSE_POOL,
         description=f"Load the {source} drops of the partition range into the raw schema.",
     )
     def _ingest(context: dg.AssetExecutionContext, warehouse: Warehouse, landing: LandingZone):
         drops = drops_in_window(context.partition_time_window)
         context.log.info(f"{source}: loading drops {drops[0]} .. {drops[-1]} from {landing.root}")
-        conn = warehouse.connect()
+        with retry_on_lock(context):
+            conn = warehouse.connect()
         try:
             result = load_source(conn, landing.root, source, drops, progress=context.log.info)
             for entity in entities:

@@ -7,7 +7,7 @@ import dagster as dg
 
 from orchestration.defs.quality.checks import SUMMARY_FILE, mart_key
 from orchestration.defs.quality.resources import QualitySettings
-from orchestration.defs.resources import Warehouse
+from orchestration.defs.resources import WAREHOUSE_POOL, Warehouse, retry_on_lock
 from orchestration.publication import PUBLISHED_DATABASE, publish_marts
 
 PUBLISHED_MARTS: tuple[str, ...] = (
@@ -27,6 +27,7 @@ PUBLISHED_MARTS: tuple[str, ...] = (
     deps=[mart_key(m) for m in PUBLISHED_MARTS],
     group_name="publication",
     kinds={"duckdb", "parquet"},
+    pool=WAREHOUSE_POOL,
     description="Read-only copy of the validated marts for BI tools: published/journey.duckdb plus one "
     "Parquet file per mart, swapped in atomically. Skipped when a blocking check fails, so the last "
     "good publication stays in place.",
@@ -34,7 +35,8 @@ PUBLISHED_MARTS: tuple[str, ...] = (
 def published_marts(context: dg.AssetExecutionContext, warehouse: Warehouse, quality: QualitySettings):
     summary_path = Path(quality.data_docs_dir) / SUMMARY_FILE
     validation = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.exists() else {}
-    conn = warehouse.connect()
+    with retry_on_lock(context):
+        conn = warehouse.connect()
     try:
         publication = publish_marts(
             conn, list(PUBLISHED_MARTS), Path(quality.publish_dir), context.run.run_id, validation

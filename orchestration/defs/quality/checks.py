@@ -6,7 +6,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.defs.resources import Warehouse
+from orchestration.defs.resources import WAREHOUSE_POOL, Warehouse, retry_on_lock
 from orchestration.publication import PUBLISHED_DATABASE
 from orchestration.quality import VALIDATED_MARTS, MartValidation, validate_marts
 from orchestration.quality.validation import DRIFT
@@ -75,10 +75,12 @@ def _result(asset: dg.AssetKey, name: str, validation: MartValidation, docs: Pat
         ),
     ],
     name="gx_validate_marts",
+    pool=WAREHOUSE_POOL,
 )
 def gx_validate_marts(context: dg.AssetCheckExecutionContext, warehouse: Warehouse, quality: QualitySettings):
     """Validate the marts with Great Expectations and rebuild the Data Docs site."""
-    conn = warehouse.connect()
+    with retry_on_lock(context):
+        conn = warehouse.connect()
     try:
         report = validate_marts(
             conn, Path(quality.data_docs_dir), published=Path(quality.publish_dir) / PUBLISHED_DATABASE

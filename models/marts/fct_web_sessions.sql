@@ -1,3 +1,12 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_changed_devices() }}",
+    )
+}}
+-- depends_on: {{ ref('int_web_devices') }}
 select
     session_id,
     customer_key,
@@ -11,3 +20,6 @@ select
     utm_medium,
     utm_campaign
 from {{ ref('int_web_sessions_sessionized') }}
+{%- if is_incremental() %}
+where anonymous_id in {{ changed_devices() }}
+{%- endif %}

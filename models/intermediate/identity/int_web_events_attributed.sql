@@ -1,5 +1,15 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_changed_devices() }}",
+    )
+}}
 {#- Web page and track messages that count (first delivery, no bots), with their customer.
-    Messages of deleted contacts are gone. -#}
+    Messages of deleted contacts are gone. Incremental by device: a build redoes the devices whose
+    messages or identities changed since the last one (int_web_devices). -#}
+-- depends_on: {{ ref('int_web_devices') }}
 with
 
 events as (
@@ -8,6 +18,9 @@ events as (
     where not is_bot
         and message_type in ('page', 'track')
         and occurred_at is not null
+        {%- if is_incremental() %}
+        and anonymous_id in {{ changed_devices() }}
+        {%- endif %}
 
 ),
 
@@ -17,20 +30,34 @@ identities as (
 
 ),
 
+users as (
+
+    select * from identities where identifier_type = 'contact_id'
+
+),
+
+devices as (
+
+    select * from identities where identifier_type = 'anonymous_id'
+
+),
+
 attributed as (
 
+    -- A message with a userId belongs to that user, else to its device. Both joins are plain
+    -- equi-joins (the choice is made after joining), so they stay hash joins.
     select
         events.*,
-        coalesce(by_user.customer_key, by_device.customer_key) as customer_key,
-        coalesce(by_user.is_deleted, by_device.is_deleted, false) as is_deleted
+        case when events.user_id is null then by_device.customer_key else by_user.customer_key end
+            as customer_key,
+        coalesce(
+            case when events.user_id is null then by_device.is_deleted else by_user.is_deleted end, false
+        ) as is_deleted
     from events
-    left join identities as by_user
-        on by_user.identifier_type = 'contact_id'
-        and events.user_id = by_user.identifier
-    left join identities as by_device
-        on by_device.identifier_type = 'anonymous_id'
-        and events.user_id is null
-        and events.anonymous_id = by_device.identifier
+    left join users as by_user
+        on events.user_id = by_user.identifier
+    left join devices as by_device
+        on events.anonymous_id = by_device.identifier
 
 )
 

@@ -1,11 +1,25 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_changed_devices() }}",
+    )
+}}
 {#- Sessions: runs of one device's counted page/track messages with no gap over 30 minutes
     (a gap of exactly 30 minutes continues the session). A session belongs to the customer of
-    its first message. -#}
+    its first message. Incremental by device: a build redoes every session of the devices whose
+    messages or identities changed since the last one, so a late message, however late, lands in
+    the session it belongs to. -#}
+-- depends_on: {{ ref('int_web_devices') }}
 with
 
 events as (
 
     select * from {{ ref('int_web_events_attributed') }}
+    {%- if is_incremental() %}
+    where anonymous_id in {{ changed_devices() }}
+    {%- endif %}
 
 ),
 

@@ -1,10 +1,23 @@
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_from_changed_drops('web') }}",
+    )
+}}
+{#- Incremental by drop: a build reparses only the drops reloaded since the last one (and every
+    later drop, so that a message's first delivery stays the earliest one). -#}
+{%- set from_drop = first_changed_drop('web') if is_incremental() else none %}
 
 with
 
 source as (
 
     select * from {{ source('web', 'events') }}
+    {%- if is_incremental() %}
+    where _drop_date >= {{ "cast('" ~ from_drop ~ "' as date)" if from_drop else 'null' }}
+    {%- endif %}
 
 ),
 
@@ -55,6 +68,10 @@ flagged as (
         ) as is_bot
     from renamed
     where delivery_rank = 1
+    {%- if is_incremental() %}
+        -- the rows left in this table are from earlier drops: their deliveries come first
+        and not exists (select 1 from {{ this }} as kept where kept.message_id = renamed.message_id)
+    {%- endif %}
 
 )
 

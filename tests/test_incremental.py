@@ -1,0 +1,184 @@
+"""Incremental builds: a day's run after a new drop gives the marts a full refresh gives."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from orchestration.ingestion import connect
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("incremental")]
+
+START = date(2026, 1, 20)
+DAYS = 16
+LATE_DROP = date(2026, 2, 3)
+LATE_AT = datetime(2026, 1, 31, 12, 0, 0)  # 2.5 days before its drop, in the month before
+HELD_BACK = [date(2026, 2, 1) + timedelta(days=i) for i in range(4)]
+
+
+def _journey(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", *args], env=env, capture_output=True, text=True, timeout=900
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    return done
+
+
+def _move_drops(src: Path, dst: Path, drops: list[date]) -> None:
+    for source in ("crm", "web", "contact_centre"):
+        for drop in drops:
+            folder = src / source / drop.isoformat()
+            if folder.is_dir():
+                (dst / source).mkdir(parents=True, exist_ok=True)
+                shutil.move(folder, dst / source / drop.isoformat())
+
+
+def _late_event(landing: Path) -> dict[str, str]:
+    """A page view of a logged-in user from the January drops, re-sent late in a February drop."""
+    for path in sorted((landing / "web").glob("2026-01-2*/events-*.ndjson")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                message = json.loads(line)
+            except ValueError:
+                continue
+            if message.get("type") == "page" and message.get("userId"):
+                message["messageId"] = "late-message-0001"
+                message["timestamp"] = LATE_AT.isoformat(timespec="milliseconds") + "Z"
+                message["receivedAt"] = (LATE_AT + timedelta(days=2, hours=12)).isoformat(timespec="milliseconds") + "Z"
+                return message
+    raise AssertionError("no page view of a logged-in user in the January drops")
+
+
+def _marts(warehouse: Path) -> dict[str, list[tuple]]:
+    conn = connect(warehouse, read_only=True)
+    try:
+        tables = [
+            t for (t,) in conn.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts'").fetchall()
+        ]
+        return {t: conn.execute(f"SELECT * FROM marts.{t} ORDER BY ALL").fetchall() for t in sorted(tables)}
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    root = tmp_path_factory.mktemp("incremental")
+    env = {**os.environ, "DAGSTER_HOME": str(root / "dagster")}
+    for name in ("JOURNEY_LANDING_DIR", "JOURNEY_DUCKDB_PATH", "JOURNEY_PUBLISH_DIR", "JOURNEY_DATA_DOCS_DIR"):
+        env.pop(name, None)
+    landing, held = root / "landing", root / "held"
+    _journey(
+        ["generate", "--out", str(landing), "--customers", "220", "--days", str(DAYS), "--start", START.isoformat()]
+        + ["--seed", "11"],
+        env,
+    )
+    late = _late_event(landing)
+    _move_drops(landing, held, HELD_BACK)
+
+    daily = root / "daily" / "warehouse.duckdb"
+    run = ["run", "--landing", str(landing), "--warehouse", str(daily)]
+    logs = [_journey(run, env).stderr]
+    for drop in HELD_BACK:
+        _move_drops(held, landing, [drop])
+        if drop == LATE_DROP:
+            (landing / "web" / drop.isoformat() / "events-9999.ndjson").write_text(json.dumps(late) + "\n")
+        logs.append(_journey(run, env).stderr)
+    before_noop = _marts(daily)
+    logs.append(_journey(run, env).stderr)
+
+    full = root / "full" / "warehouse.duckdb"
+    _journey(["run", "--landing", str(landing), "--warehouse", str(full), "--full-refresh"], env)
+    return {
+        "root": root,
+        "env": env,
+        "landing": landing,
+        "daily": daily,
+        "full": full,
+        "logs": logs,
+        "before_noop": before_noop,
+        "late": late,
+    }
+
+
+def test_each_daily_run_ingests_only_its_drop(built: dict) -> None:
+    logs = built["logs"]
+    assert f"{DAYS - len(HELD_BACK)} new or changed" in logs[0]
+    for log, drop in zip(logs[1:-1], HELD_BACK, strict=True):
+        assert ", 1 new or changed" in log
+        assert f"ingesting drops {drop} .. {drop}" in log
+    assert ", 0 new or changed" in logs[-1] and "ingesting" not in logs[-1]
+
+
+def test_incremental_marts_equal_a_full_refresh_row_for_row(built: dict) -> None:
+    daily, full = _marts(built["daily"]), _marts(built["full"])
+    assert set(daily) == set(full) and len(daily) >= 8
+    for table in full:
+        assert len(full[table]) > 0, table
+        assert daily[table] == full[table], table
+
+
+def test_a_run_without_new_data_changes_nothing(built: dict) -> None:
+    assert _marts(built["daily"]) == built["before_noop"]
+
+
+def test_incremental_models_were_not_rebuilt_from_scratch(built: dict) -> None:
+    conn = connect(built["daily"], read_only=True)
+    try:
+        builds = conn.execute(
+            "SELECT count(DISTINCT invocation_id), bool_or(full_refresh) FROM ops.model_builds "
+            "WHERE model = 'stg_web__events'"
+        ).fetchone()
+        # the last daily build parsed only the drops it had not seen
+        changed = conn.execute("SELECT count(*) FROM intermediate.int_web_devices").fetchone()[0]
+        recent = conn.execute(
+            "SELECT count(*) FROM intermediate.int_web_devices "
+            "WHERE changed_at = (SELECT max(changed_at) FROM intermediate.int_web_devices)"
+        ).fetchone()[0]
+    finally:
+        conn.close()
+    assert builds == (len(HELD_BACK) + 2, False)
+    assert 0 < recent < changed
+
+
+def test_a_late_event_lands_in_its_month_and_stage(built: dict) -> None:
+    conn = connect(built["daily"], read_only=True)
+    try:
+        row = conn.execute(
+            "SELECT customer_key, occurred_at, stage FROM marts.fct_touchpoints WHERE touchpoint_id = ?",
+            ["web:late-message-0001"],
+        ).fetchone()
+        assert row is not None
+        customer, occurred_at, stage = row
+        assert occurred_at == LATE_AT
+        expected_customer = conn.execute(
+            "SELECT customer_key FROM intermediate.int_identities_stitched "
+            "WHERE identifier_type = 'contact_id' AND identifier = ?",
+            [built["late"]["userId"]],
+        ).fetchone()[0]
+        assert customer == expected_customer
+        intervals = conn.execute(
+            "SELECT stage FROM marts.fct_customer_journey WHERE customer_key = ? AND entered_at <= ? "
+            "AND (exited_at IS NULL OR exited_at > ?)",
+            [customer, LATE_AT, LATE_AT],
+        ).fetchall()
+        assert [s for (s,) in intervals] == ([stage] if stage else [])
+        session = conn.execute(
+            "SELECT count(*) FROM marts.fct_web_sessions WHERE anonymous_id = ? AND started_at <= ? AND ended_at >= ?",
+            [built["late"]["anonymousId"], LATE_AT, LATE_AT],
+        ).fetchone()[0]
+        assert session == 1
+        january = conn.execute(
+            "SELECT count(*) FROM marts.fct_touchpoints WHERE customer_key = ? AND occurred_at < '2026-02-01' "
+            "AND occurred_at >= '2026-01-01'",
+            [customer],
+        ).fetchone()[0]
+        assert january >= 1
+    finally:
+        conn.close()

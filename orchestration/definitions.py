@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import dagster as dg
 
+from orchestration.defs.automation import (
+    automation_sensor,
+    build_daily_schedule,
+    build_new_drop_sensor,
+    freshness_checks,
+    freshness_sensor,
+    run_failure_alert,
+)
 from orchestration.defs.dbt.assets import build_dbt_assets
 from orchestration.defs.dbt.project import dbt_cli, dbt_project
 from orchestration.defs.ingestion.assets import build_ingestion_assets
 from orchestration.defs.ingestion.partitions import drop_partitions
-from orchestration.defs.jobs import build_jobs
+from orchestration.defs.jobs import DAILY_JOB, INGEST_JOB, build_jobs
 from orchestration.defs.logging import compact_console
-from orchestration.defs.publication.assets import published_marts
-from orchestration.defs.quality.checks import gx_validate_marts
+from orchestration.defs.publication.assets import PUBLISHED_MARTS, published_marts
+from orchestration.defs.quality.checks import gx_validate_marts, mart_key
 from orchestration.defs.quality.resources import QualitySettings
 from orchestration.defs.resources import LandingZone, Warehouse
 from orchestration.settings import Settings
@@ -20,10 +28,19 @@ from orchestration.settings import Settings
 def build_definitions(settings: Settings) -> dg.Definitions:
     """Everything Dagster knows about one deployment."""
     partitions_def = drop_partitions(settings)
+    ingestion = build_ingestion_assets(partitions_def)
+    monitors = freshness_checks(ingestion, [mart_key(m) for m in PUBLISHED_MARTS], settings.freshness_hours)
     return dg.Definitions(
-        assets=[*build_ingestion_assets(partitions_def), build_dbt_assets(), published_marts],
-        asset_checks=[gx_validate_marts],
-        jobs=build_jobs([gx_validate_marts]),
+        assets=[*ingestion, build_dbt_assets(), published_marts],
+        asset_checks=[gx_validate_marts, *monitors],
+        jobs=build_jobs([gx_validate_marts], monitors),
+        schedules=[build_daily_schedule(settings, DAILY_JOB)],
+        sensors=[
+            build_new_drop_sensor(settings, INGEST_JOB),
+            automation_sensor(),
+            freshness_sensor(monitors),
+            run_failure_alert,
+        ],
         resources={
             "warehouse": Warehouse(path=str(settings.duckdb_path)),
             "landing": LandingZone(path=str(settings.landing_dir)),

@@ -22,6 +22,8 @@ class Settings:
         by default ``published/`` next to the warehouse.
     data_docs_dir: the Great Expectations Data Docs site (``JOURNEY_DATA_DOCS_DIR``);
         by default ``data_docs/`` next to the warehouse.
+    freshness_hours: age after which a mart's freshness check warns
+        (``JOURNEY_FRESHNESS_HOURS``, default 26).
     """
 
     landing_dir: Path
@@ -29,6 +31,7 @@ class Settings:
     first_drop_date: str | None = None
     publish_dir: Path | None = None
     data_docs_dir: Path | None = None
+    freshness_hours: float = 26.0
 
     def __post_init__(self) -> None:
         if self.publish_dir is None:
@@ -45,6 +48,7 @@ class Settings:
             first_drop_date=env.get("JOURNEY_FIRST_DROP_DATE") or None,
             publish_dir=_path(env.get("JOURNEY_PUBLISH_DIR")),
             data_docs_dir=_path(env.get("JOURNEY_DATA_DOCS_DIR")),
+            freshness_hours=float(env.get("JOURNEY_FRESHNESS_HOURS") or 26.0),
         )
 
     @property

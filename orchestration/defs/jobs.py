@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+DAILY_JOB = "daily"
 INGEST_JOB = "ingest"
 BUILD_JOB = "build"
 PUBLISH_JOB = "validate_and_publish"
@@ -20,13 +21,27 @@ def ingestion_selection() -> dg.AssetSelection:
     return dg.AssetSelection.groups(*INGESTION_GROUPS)
 
 
-def build_jobs(checks: list[dg.AssetChecksDefinition]) -> list[dg.UnresolvedAssetJobDefinition]:
-    """Jobs of the project; ``checks`` are the validations run before publication."""
+def build_jobs(
+    checks: list[dg.AssetChecksDefinition], monitors: list[dg.AssetChecksDefinition]
+) -> list[dg.UnresolvedAssetJobDefinition]:
+    """Jobs of the project; ``checks`` are the validations run before publication, ``monitors``
+    the freshness checks, left to their own sensor."""
+    unmonitored = dg.AssetSelection.checks(*monitors) if monitors else None
+
+    def selection(assets: dg.AssetSelection) -> dg.AssetSelection:
+        return assets - unmonitored if unmonitored is not None else assets
+
     return [
         dg.define_asset_job(
             INGEST_JOB,
-            selection=ingestion_selection(),
+            selection=selection(ingestion_selection()),
             description="Load the drops of the partition range into the raw schema.",
+        ),
+        dg.define_asset_job(
+            DAILY_JOB,
+            selection=selection(dg.AssetSelection.all()),
+            description="Load the drops of the partition (range), then build, validate and publish the marts "
+            "in one run; dbt rebuilds from the first drop of the range at the latest.",
         ),
         dg.define_asset_job(
             PUBLISH_JOB,
@@ -35,7 +50,7 @@ def build_jobs(checks: list[dg.AssetChecksDefinition]) -> list[dg.UnresolvedAsse
         ),
         dg.define_asset_job(
             BUILD_JOB,
-            selection=dg.AssetSelection.all() - ingestion_selection(),
+            selection=selection(dg.AssetSelection.all() - ingestion_selection()),
             description="Build the dbt models from the raw schema, with their tests as asset checks.",
         ),
     ]

@@ -15,6 +15,7 @@ import dagster as dg
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_START_TAG, PARTITION_NAME_TAG
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
+from orchestration.defs.automation import downstream_condition
 from orchestration.defs.resources import WAREHOUSE_POOL, Warehouse, retry_on_lock
 from orchestration.ingestion.warehouse import RAW_SCHEMA
 
@@ -57,6 +58,9 @@ class JourneyDbtTranslator(DagsterDbtTranslator):
             identifier = dbt_resource_props.get("identifier") or dbt_resource_props["name"]
             return dg.AssetKey([RAW_SCHEMA, identifier])
         return super().get_asset_key(dbt_resource_props)
+
+    def get_automation_condition(self, dbt_resource_props: Mapping[str, Any]) -> dg.AutomationCondition | None:
+        return downstream_condition()
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         if dbt_resource_props["resource_type"] == "seed":

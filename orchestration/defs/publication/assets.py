@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration.defs.automation import downstream_condition
 from orchestration.defs.quality.checks import SUMMARY_FILE, mart_key
 from orchestration.defs.quality.resources import QualitySettings
 from orchestration.defs.resources import WAREHOUSE_POOL, Warehouse, retry_on_lock
@@ -28,6 +29,7 @@ PUBLISHED_MARTS: tuple[str, ...] = (
     group_name="publication",
     kinds={"duckdb", "parquet"},
     pool=WAREHOUSE_POOL,
+    automation_condition=downstream_condition(),
     description="Read-only copy of the validated marts for BI tools: published/journey.duckdb plus one "
     "Parquet file per mart, swapped in atomically. Skipped when a blocking check fails, so the last "
     "good publication stays in place.",

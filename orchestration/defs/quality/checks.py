@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration.defs.automation import downstream_condition
 from orchestration.defs.resources import WAREHOUSE_POOL, Warehouse, retry_on_lock
 from orchestration.publication import PUBLISHED_DATABASE
 from orchestration.quality import VALIDATED_MARTS, MartValidation, validate_marts
@@ -64,7 +65,13 @@ def _result(asset: dg.AssetKey, name: str, validation: MartValidation, docs: Pat
 @dg.multi_asset_check(
     specs=[
         *[
-            dg.AssetCheckSpec(_check_name(m), asset=mart_key(m), blocking=True, description=f"GX suite of {m}")
+            dg.AssetCheckSpec(
+                _check_name(m),
+                asset=mart_key(m),
+                blocking=True,
+                description=f"GX suite of {m}",
+                automation_condition=downstream_condition(),
+            )
             for m in VALIDATED_MARTS
         ],
         dg.AssetCheckSpec(
@@ -72,6 +79,7 @@ def _result(asset: dg.AssetKey, name: str, validation: MartValidation, docs: Pat
             asset=mart_key(KPI_MART),
             blocking=True,
             description="NPS, CSAT and row counts against the last good publication",
+            automation_condition=downstream_condition(),
         ),
     ],
     name="gx_validate_marts",

@@ -49,12 +49,7 @@ def _parser() -> argparse.ArgumentParser:
         "since they were loaded, then build the models incrementally, validate and publish. "
         "Exits non-zero when anything fails.",
     )
-    run.add_argument(
-        "--landing", type=Path, help=f"landing zone (default $JOURNEY_LANDING_DIR or {DEFAULT_LANDING_DIR})"
-    )
-    run.add_argument(
-        "--warehouse", type=Path, help=f"DuckDB file (default $JOURNEY_DUCKDB_PATH or {DEFAULT_DUCKDB_PATH})"
-    )
+    _location_args(run)
     run.add_argument(
         "--full-refresh",
         action="store_true",
@@ -62,7 +57,27 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--reload", action="store_true", help="ingest every drop again, not only the new or changed ones")
     run.set_defaults(func=_run)
+
+    dev = sub.add_parser(
+        "dev",
+        help="start the Dagster UI and daemon (schedules, sensors, automation) on the same definitions",
+        description="Run `dagster dev` on the project's code location with the same landing zone, warehouse "
+        "and Dagster instance as `journey run`.",
+    )
+    _location_args(dev)
+    dev.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    dev.add_argument("--port", type=int, default=3000, help="port of the web UI (default 3000)")
+    dev.set_defaults(func=_dev)
     return parser
+
+
+def _location_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--landing", type=Path, help=f"landing zone (default $JOURNEY_LANDING_DIR or {DEFAULT_LANDING_DIR})"
+    )
+    parser.add_argument(
+        "--warehouse", type=Path, help=f"DuckDB file (default $JOURNEY_DUCKDB_PATH or {DEFAULT_DUCKDB_PATH})"
+    )
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -93,15 +108,36 @@ def _generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run(args: argparse.Namespace) -> int:
+def _settings(args: argparse.Namespace) -> Settings:
     if args.landing:
         os.environ["JOURNEY_LANDING_DIR"] = str(args.landing.absolute())
     if args.warehouse:
         os.environ["JOURNEY_DUCKDB_PATH"] = str(args.warehouse.absolute())
     settings = Settings.from_env()
+    # child processes (dbt, the Dagster code server) resolve the same absolute paths
+    os.environ["JOURNEY_LANDING_DIR"] = str(settings.landing_dir)
+    os.environ["JOURNEY_DUCKDB_PATH"] = str(settings.duckdb_path)
+    return settings
+
+
+def _run(args: argparse.Namespace) -> int:
+    settings = _settings(args)
     from orchestration.run import run_pipeline
 
     return run_pipeline(settings, full_refresh=args.full_refresh, reload=args.reload)
+
+
+def _dev(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    from orchestration.run import prepare_dagster_home
+
+    home = prepare_dagster_home(settings)
+    dagster = Path(sys.executable).parent / "dagster"
+    command = [str(dagster) if dagster.exists() else "dagster", "dev", "-m", "orchestration.definitions"]
+    command += ["-h", args.host, "-p", str(args.port)]
+    print(f"journey dev: DAGSTER_HOME={home}; UI at http://{args.host}:{args.port}", file=sys.stderr, flush=True)
+    os.execvp(command[0], command)
+    return 0  # not reached
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -34,14 +34,21 @@ def _say(message: str) -> None:
     print(f"journey run: {message}", file=sys.stderr, flush=True)
 
 
-def dagster_instance(settings: Settings) -> dg.DagsterInstance:
-    """The persistent Dagster instance (``DAGSTER_HOME``, by default next to the warehouse)."""
+def prepare_dagster_home(settings: Settings) -> str:
+    """Set ``DAGSTER_HOME`` (by default next to the warehouse) and write its instance
+    configuration when it has none."""
     home = os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home))
     os.makedirs(home, exist_ok=True)
     config = os.path.join(home, "dagster.yaml")
     if not os.path.exists(config):
         with open(config, "w", encoding="utf-8") as fh:
             fh.write(_DAGSTER_YAML)
+    return home
+
+
+def dagster_instance(settings: Settings) -> dg.DagsterInstance:
+    """The persistent Dagster instance (``DAGSTER_HOME``, by default next to the warehouse)."""
+    prepare_dagster_home(settings)
     return dg.DagsterInstance.get()
 
 

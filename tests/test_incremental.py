@@ -17,10 +17,10 @@ from orchestration.ingestion import connect
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("incremental")]
 
 START = date(2026, 1, 20)
-DAYS = 16
+DAYS = 15
 LATE_DROP = date(2026, 2, 3)
 LATE_AT = datetime(2026, 1, 31, 12, 0, 0)  # 2.5 days before its drop, in the month before
-HELD_BACK = [date(2026, 2, 1) + timedelta(days=i) for i in range(4)]
+HELD_BACK = [date(2026, 2, 2), LATE_DROP]
 
 
 def _journey(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:

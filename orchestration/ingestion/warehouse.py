@@ -21,6 +21,13 @@ LINEAGE_COLUMNS: tuple[tuple[str, str, str], ...] = (
 
 
 DEFAULT_LOCK_WAIT_SECONDS = 120.0
+DEFAULT_MEMORY_LIMIT = "2GB"
+
+
+def memory_limit() -> str:
+    """DuckDB's memory limit for the pipeline (``JOURNEY_DUCKDB_MEMORY_LIMIT``, default 2GB);
+    larger operations spill to disk next to the warehouse."""
+    return os.environ.get("JOURNEY_DUCKDB_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT
 
 
 def is_lock_error(error: BaseException) -> bool:
@@ -61,6 +68,7 @@ def connect(
             time.sleep(wait)
             delay = min(delay * 2, 10.0)
     conn.execute("SET TimeZone = 'UTC'")
+    conn.execute("SET memory_limit = ?", [memory_limit()])
     return conn
 
 

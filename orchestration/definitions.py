@@ -14,7 +14,7 @@ from orchestration.defs.automation import (
 )
 from orchestration.defs.dbt.assets import build_dbt_assets
 from orchestration.defs.dbt.project import dbt_cli, dbt_project
-from orchestration.defs.ingestion.assets import build_ingestion_assets
+from orchestration.defs.ingestion.assets import build_ingestion_assets, loaded_drops
 from orchestration.defs.ingestion.partitions import drop_partitions
 from orchestration.defs.jobs import DAILY_JOB, INGEST_JOB, build_jobs
 from orchestration.defs.logging import compact_console
@@ -31,7 +31,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     ingestion = build_ingestion_assets(partitions_def)
     monitors = freshness_checks(ingestion, [mart_key(m) for m in PUBLISHED_MARTS], settings.freshness_hours)
     return dg.Definitions(
-        assets=[*ingestion, build_dbt_assets(), published_marts],
+        assets=[*ingestion, loaded_drops, build_dbt_assets(), published_marts],
         asset_checks=[gx_validate_marts, *monitors],
         jobs=build_jobs([gx_validate_marts], monitors),
         schedules=[build_daily_schedule(settings, DAILY_JOB)],

@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
+# the Dagster UI test drives a real headless Chromium
+JOURNEY_CHROMIUM="$(./scripts/install_browser.sh)"
+export JOURNEY_CHROMIUM
 
 .venv/bin/ruff check orchestration tests
 .venv/bin/python -m pytest "$@"

@@ -39,6 +39,21 @@ def _spec(entity: Entity) -> dg.AssetSpec:
     )
 
 
+LOADED_DROPS_KEY = dg.AssetKey([RAW_SCHEMA, "loaded_drops"])
+
+# The audit table of loaded drops, read by the dbt models (source ingestion.loaded_drops).
+# Every ingest step writes it with its raw tables; nothing materialises it on its own.
+loaded_drops = dg.AssetSpec(
+    key=LOADED_DROPS_KEY,
+    group_name="ingestion",
+    description="One row per source and drop date loaded successfully, with the drop folder's "
+    "signature (a drop that failed its schema check is absent). Written by every ingest step "
+    f"with its raw tables, in the same transaction; `{RAW_SCHEMA}.loaded_drops`.",
+    kinds={"duckdb"},
+    metadata={"dagster/table_name": f"{RAW_SCHEMA}.loaded_drops"},
+)
+
+
 def build_ingestion_assets(partitions_def: dg.PartitionsDefinition) -> list[dg.AssetsDefinition]:
     return [_source_asset(source, partitions_def) for source in SOURCES]
 

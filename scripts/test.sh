@@ -8,5 +8,5 @@ cd "$(dirname "$0")/.."
 JOURNEY_CHROMIUM="$(./scripts/install_browser.sh)"
 export JOURNEY_CHROMIUM
 
-.venv/bin/ruff check orchestration tests
+.venv/bin/ruff check orchestration tests benchmarks
 .venv/bin/python -m pytest "$@"

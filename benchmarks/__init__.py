@@ -1,0 +1,1 @@
+"""Benchmarks of the pipeline against the bare-DuckDB limit: ``python -m benchmarks``."""

@@ -6,7 +6,9 @@ For every scale, each step runs in its own child process (see ``measure.py``):
 2. The phases, one process each, on a new warehouse: ``ingest``, ``dbt`` (build and dbt
    tests), ``validate`` (Great Expectations) and ``publish`` (``phases.py``).
 3. ``journey_run``: the whole ``journey run`` on another new warehouse, then
-   ``no_new_data``: ``journey run`` again with nothing new (the fixed overhead).
+   ``no_new_data``: ``journey run`` again with nothing new (it stops after finding nothing to
+   do), and ``no_new_data_build``: the same with ``--always-build`` (the fixed cost of a run
+   that ingests nothing but builds, validates and publishes).
 4. ``incremental``: on a third warehouse, ``journey run`` over the first 89 drops
    (``incremental_base``), then the last drop lands and ``journey run`` loads and builds it.
 5. The bare-DuckDB limit (``limit.py``): ``limit_scan``, one scan of every landing-zone file,
@@ -170,6 +172,7 @@ def whole_runs(run: ScaleRun) -> None:
     env = _warehouse_env(folder / "warehouse.duckdb", run.landing_dir)
     run.measure("journey_run", _journey("run"), env=env, rows=run.landing["records"])
     run.measure("no_new_data", _journey("run"), env=env, rows=0)
+    run.measure("no_new_data_build", _journey("run", "--always-build"), env=env, rows=0)
 
 
 def _link_drops(landing: Path, target: Path, drops: set[str]) -> None:

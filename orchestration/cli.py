@@ -56,6 +56,11 @@ def _parser() -> argparse.ArgumentParser:
         help="rebuild every incremental model from scratch (needed after a change of model code)",
     )
     run.add_argument("--reload", action="store_true", help="ingest every drop again, not only the new or changed ones")
+    run.add_argument(
+        "--always-build",
+        action="store_true",
+        help="build, validate and publish even when nothing changed since the last successful run",
+    )
     run.set_defaults(func=_run)
 
     dev = sub.add_parser(
@@ -124,7 +129,7 @@ def _run(args: argparse.Namespace) -> int:
     settings = _settings(args)
     from orchestration.run import run_pipeline
 
-    return run_pipeline(settings, full_refresh=args.full_refresh, reload=args.reload)
+    return run_pipeline(settings, full_refresh=args.full_refresh, reload=args.reload, always_build=args.always_build)
 
 
 def _dev(args: argparse.Namespace) -> int:

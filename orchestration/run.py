@@ -16,7 +16,9 @@ from orchestration.defs.jobs import BUILD_JOB, INGEST_JOB
 from orchestration.ingestion.changes import changed_drops
 from orchestration.ingestion.landing import all_drop_dates, contiguous_ranges
 from orchestration.ingestion.warehouse import connect
+from orchestration.publication.publish import PUBLISHED_DATABASE
 from orchestration.settings import Settings
+from orchestration.state import record_success, up_to_date
 
 # Instance configuration written to a new DAGSTER_HOME. Pools of limit 1 let one step at a time
 # write the DuckDB file across concurrent runs (the assets that write it share one pool).
@@ -78,7 +80,27 @@ def pending_drops(settings: Settings) -> list[date]:
         conn.close()
 
 
-def run_pipeline(settings: Settings, full_refresh: bool = False, reload: bool = False) -> int:
+def _up_to_date(settings: Settings) -> str | None:
+    """When the last successful run is still current, when it finished."""
+    conn = connect(settings.duckdb_path, read_only=True, on_wait=_say)
+    try:
+        last = up_to_date(conn, settings, settings.publish_dir / PUBLISHED_DATABASE)
+    finally:
+        conn.close()
+    return None if last is None else f"{last.finished_at:%Y-%m-%d %H:%M:%S} UTC"
+
+
+def _record_success(settings: Settings) -> None:
+    conn = connect(settings.duckdb_path, on_wait=_say)
+    try:
+        record_success(conn, settings)
+    finally:
+        conn.close()
+
+
+def run_pipeline(
+    settings: Settings, full_refresh: bool = False, reload: bool = False, always_build: bool = False
+) -> int:
     """Ingest the new or changed drops, then build everything downstream; 0 on success, 1 on
     failure, 2 on bad input.
 
@@ -87,7 +109,9 @@ def run_pipeline(settings: Settings, full_refresh: bool = False, reload: bool = 
     Ingestion loads each drop in its own transaction, so the raw schema stays consistent when a
     drop fails (that drop keeps its previous load and stays pending): the build still runs on
     what was loaded, and the command still exits 1. The build is incremental unless
-    ``full_refresh``.
+    ``full_refresh``. With no new or changed drop, and neither the project nor the publication
+    changed since the last successful run, there is nothing to build: the run stops there,
+    unless ``always_build``.
     """
     drops = all_drop_dates(settings.landing_dir)
     if not drops:
@@ -110,6 +134,14 @@ def run_pipeline(settings: Settings, full_refresh: bool = False, reload: bool = 
         f"{len(drops)} drops from {drops[0]} to {drops[-1]} in {settings.landing_dir}, "
         f"{len(pending)} new or changed; warehouse {settings.duckdb_path}"
     )
+    if not (pending or full_refresh or always_build) and settings.duckdb_path.exists():
+        finished = _up_to_date(settings)
+        if finished:
+            _say(
+                f"nothing new since the successful run of {finished}: the marts and their publication are "
+                "up to date (--always-build to build anyway)"
+            )
+            return 0
     results = []
     for first, last in contiguous_ranges(pending):
         _say(f"ingesting drops {first} .. {last}")
@@ -133,6 +165,7 @@ def run_pipeline(settings: Settings, full_refresh: bool = False, reload: bool = 
     elapsed = time.perf_counter() - started
     runs = "runs " + ", ".join(r.run_id for r in results)
     if all(r.success for r in results):
+        _record_success(settings)
         _say(f"succeeded in {elapsed:.1f} s ({runs})")
         return 0
     for result in results:

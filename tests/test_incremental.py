@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from orchestration.ingestion import connect
+from tests.warehouse import mart_rows
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("incremental")]
 
@@ -56,17 +57,6 @@ def _late_event(landing: Path) -> dict[str, str]:
     raise AssertionError("no page view of a logged-in user in the January drops")
 
 
-def _marts(warehouse: Path) -> dict[str, list[tuple]]:
-    conn = connect(warehouse, read_only=True)
-    try:
-        tables = [
-            t for (t,) in conn.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts'").fetchall()
-        ]
-        return {t: conn.execute(f"SELECT * FROM marts.{t} ORDER BY ALL").fetchall() for t in sorted(tables)}
-    finally:
-        conn.close()
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     root = tmp_path_factory.mktemp("incremental")
@@ -90,7 +80,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         if drop == LATE_DROP:
             (landing / "web" / drop.isoformat() / "events-9999.ndjson").write_text(json.dumps(late) + "\n")
         logs.append(_journey(run, env).stderr)
-    before_noop = _marts(daily)
+    before_noop = mart_rows(daily)
     logs.append(_journey(run, env).stderr)
     # nothing new: the run above stops early; this one builds, validates and publishes again
     logs.append(_journey([*run, "--always-build"], env).stderr)
@@ -126,7 +116,7 @@ def test_a_run_without_new_data_stops_unless_asked_to_build(built: dict) -> None
 
 
 def test_incremental_marts_equal_a_full_refresh_row_for_row(built: dict) -> None:
-    daily, full = _marts(built["daily"]), _marts(built["full"])
+    daily, full = mart_rows(built["daily"]), mart_rows(built["full"])
     assert set(daily) == set(full) and len(daily) >= 8
     for table in full:
         assert len(full[table]) > 0, table
@@ -134,7 +124,7 @@ def test_incremental_marts_equal_a_full_refresh_row_for_row(built: dict) -> None
 
 
 def test_a_run_without_new_data_changes_nothing(built: dict) -> None:
-    assert _marts(built["daily"]) == built["before_noop"]
+    assert mart_rows(built["daily"]) == built["before_noop"]
 
 
 def test_incremental_models_were_not_rebuilt_from_scratch(built: dict) -> None:

@@ -14,19 +14,9 @@ import pytest
 
 from benchmarks.limit import PROJECT_DIR, models_in_order, prepare_bare_warehouse, run_bare_sql, scan_landing_zone
 from orchestration.ingestion import connect
+from tests.warehouse import mart_rows
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("benchmark_limit")]
-
-
-def _marts(warehouse: Path) -> dict[str, list[tuple]]:
-    conn = connect(warehouse, read_only=True)
-    try:
-        tables = [
-            t for (t,) in conn.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts'").fetchall()
-        ]
-        return {t: conn.execute(f"SELECT * FROM marts.{t} ORDER BY ALL").fetchall() for t in sorted(tables)}
-    finally:
-        conn.close()
 
 
 def test_compiled_sql_in_bare_duckdb_builds_the_same_marts(tmp_path: Path) -> None:
@@ -56,9 +46,9 @@ def test_compiled_sql_in_bare_duckdb_builds_the_same_marts(tmp_path: Path) -> No
 
     models = json.loads(manifest.read_text(encoding="utf-8"))["nodes"]
     assert len(report["models"]) == sum(1 for n in models.values() if n["resource_type"] == "model")
-    expected = _marts(built)
+    expected = mart_rows(built)
     assert len(expected) >= 8 and all(expected.values())
-    assert _marts(raw.parent / "bare.duckdb") == expected
+    assert mart_rows(raw.parent / "bare.duckdb") == expected
 
     counts = scan_landing_zone(landing)
     conn = connect(built, read_only=True)

@@ -1,4 +1,4 @@
-"""Reading the landing zone: drops, files, the column contract, quarantine and deduplication."""
+"""Reading the landing zone: drops, files, quarantine and deduplication."""
 
 from __future__ import annotations
 
@@ -6,405 +6,43 @@ import csv
 import gzip
 import io
 import json
-import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, timezone
-from decimal import Decimal
-from fnmatch import fnmatch
+from datetime import date, datetime, timedelta
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-SOURCES: tuple[str, ...] = ("crm", "web", "contact_centre")
-
-Delivery = tuple[date, str, int]
-
-_DROP_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_TIMESTAMP = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})"
-    r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?"
-    r"(Z|[+-]\d{2}(?::?\d{2})?)?)?$"
+from .common import present
+from .contract import (
+    CSV_SPECS,
+    NDJSON_SPECS,
+    CsvSpec,
+    NdjsonSpec,
 )
-_INTEGER = re.compile(r"[+-]?[0-9]+")
-_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
-
-
-# ---------------------------------------------------------------- value parsing
-
-
-def parse_timestamp(text: str) -> datetime | None:
-    """ISO-8601 date or date-time; no offset means UTC; a date alone is midnight UTC."""
-    m = _TIMESTAMP.match(text.strip())
-    if not m:
-        return None
-    year, month, day, hour, minute, second, fraction, offset = m.groups()
-    try:
-        d = date(int(year), int(month), int(day))
-        if hour is None:
-            return datetime.combine(d, time(0, 0), tzinfo=UTC)
-        micros = int((fraction or "0")[:6].ljust(6, "0"))
-        t = time(int(hour), int(minute), int(second or 0), micros)
-    except ValueError:
-        return None
-    tz: timezone = UTC
-    if offset and offset != "Z":
-        sign = -1 if offset[0] == "-" else 1
-        digits = offset[1:].replace(":", "")
-        hours, minutes = int(digits[:2]), int(digits[2:] or 0)
-        if minutes >= 60:
-            return None
-        tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
-    return datetime.combine(d, t, tzinfo=tz).astimezone(UTC)
-
-
-def parse_number(text: str) -> Decimal | None:
-    cleaned = text.strip()
-    return Decimal(cleaned) if _NUMBER.fullmatch(cleaned) else None
-
-
-def parse_integer(text: str) -> int | None:
-    cleaned = text.strip()
-    return int(cleaned) if _INTEGER.fullmatch(cleaned) else None
-
-
-def json_text(value: Any) -> str | None:
-    """A JSON value as text, the way a JSON-to-string extraction gives it."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return json.dumps(value)
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-
-
-def json_path(doc: Any, *keys: str) -> Any:
-    for key in keys:
-        if not isinstance(doc, dict):
-            return None
-        doc = doc.get(key)
-    return doc
-
-
-def _present(value: str | None) -> bool:
-    return value is not None and value.strip() != ""
-
-
-def _blank_to_none(value: str | None) -> str | None:
-    return value if _present(value) else None
-
-
-# ---------------------------------------------------------------- the contract
-
-
-@dataclass(frozen=True)
-class CsvSpec:
-    entity: str
-    source: str
-    file_name: str
-    columns: tuple[str, ...]
-    optional_columns: tuple[str, ...] = ()
-    required_values: tuple[str, ...] = ()
-    timestamps: tuple[str, ...] = ()
-    numbers: tuple[str, ...] = ()
-    scores: tuple[int, int] | None = None
-
-    @property
-    def header_required(self) -> tuple[str, ...]:
-        return tuple(c for c in self.columns if c not in self.optional_columns)
-
-    def matches(self, name: str) -> bool:
-        return name in (self.file_name, self.file_name + ".gz")
-
-
-@dataclass(frozen=True)
-class NdjsonSpec:
-    entity: str
-    source: str
-    glob: str
-    drift_fields: tuple[str, ...]
-    required_values: tuple[tuple[str, ...], ...]
-    timestamps: tuple[tuple[str, ...], ...]
-
-    def matches(self, name: str) -> bool:
-        return fnmatch(name, self.glob) or fnmatch(name, self.glob + ".gz")
-
-
-CSV_SPECS: tuple[CsvSpec, ...] = (
-    CsvSpec(
-        "contacts",
-        "crm",
-        "contacts.csv",
-        columns=(
-            "contact_id",
-            "email",
-            "phone",
-            "first_name",
-            "last_name",
-            "country",
-            "lifecycle_stage",
-            "original_source",
-            "created_at",
-            "updated_at",
-            "is_deleted",
-        ),
-        optional_columns=("first_name", "last_name"),
-        required_values=("contact_id", "created_at", "updated_at"),
-        timestamps=("created_at", "updated_at"),
-    ),
-    CsvSpec(
-        "deals",
-        "crm",
-        "deals.csv",
-        columns=("deal_id", "contact_id", "deal_stage", "amount", "currency", "created_at", "closed_at", "updated_at"),
-        required_values=("deal_id", "contact_id", "deal_stage", "amount", "created_at", "updated_at"),
-        timestamps=("created_at", "closed_at", "updated_at"),
-        numbers=("amount",),
-    ),
-    CsvSpec(
-        "orders",
-        "crm",
-        "orders.csv",
-        columns=("order_id", "contact_id", "ordered_at", "status", "amount", "currency", "updated_at"),
-        required_values=("order_id", "contact_id", "ordered_at", "status", "amount", "updated_at"),
-        timestamps=("ordered_at", "updated_at"),
-        numbers=("amount",),
-    ),
-    CsvSpec(
-        "subscriptions",
-        "crm",
-        "subscriptions.csv",
-        columns=(
-            "subscription_id",
-            "contact_id",
-            "plan",
-            "mrr",
-            "currency",
-            "started_at",
-            "cancelled_at",
-            "cancel_reason",
-            "updated_at",
-        ),
-        optional_columns=("cancel_reason",),
-        required_values=("subscription_id", "contact_id", "mrr", "started_at", "updated_at"),
-        timestamps=("started_at", "cancelled_at", "updated_at"),
-        numbers=("mrr",),
-    ),
-    CsvSpec(
-        "nps_responses",
-        "crm",
-        "nps_responses.csv",
-        columns=("response_id", "contact_id", "email", "score", "comment", "submitted_at"),
-        optional_columns=("comment",),
-        required_values=("response_id", "score", "submitted_at"),
-        timestamps=("submitted_at",),
-        scores=(0, 10),
-    ),
-    CsvSpec(
-        "csat_surveys",
-        "contact_centre",
-        "csat_surveys.csv",
-        columns=("survey_id", "contact_record_id", "score", "submitted_at"),
-        required_values=("survey_id", "contact_record_id", "score", "submitted_at"),
-        timestamps=("submitted_at",),
-        scores=(1, 5),
-    ),
+from .records import (
+    Contact,
+    ContactRecord,
+    CsatSurvey,
+    Deal,
+    Landing,
+    NpsResponse,
+    Order,
+    Quarantined,
+    SchemaProblem,
+    Subscription,
+    WebMessage,
 )
-
-NDJSON_SPECS: tuple[NdjsonSpec, ...] = (
-    NdjsonSpec(
-        "web_events",
-        "web",
-        "events-*.ndjson",
-        drift_fields=("messageId", "type", "anonymousId", "timestamp"),
-        required_values=(("messageId",), ("anonymousId",), ("timestamp",)),
-        timestamps=(("timestamp",), ("receivedAt",)),
-    ),
-    NdjsonSpec(
-        "contact_records",
-        "contact_centre",
-        "contacts-*.ndjson",
-        drift_fields=("ContactId", "Channel", "InitiationMethod", "InitiationTimestamp"),
-        required_values=(("ContactId",), ("InitiationTimestamp",)),
-        timestamps=(
-            ("InitiationTimestamp",),
-            ("DisconnectTimestamp",),
-            ("Queue", "EnqueueTimestamp"),
-            ("Queue", "DequeueTimestamp"),
-            ("Agent", "ConnectedToAgentTimestamp"),
-        ),
-    ),
+from .values import (
+    DROP_NAME,
+    SOURCES,
+    Delivery,
+    blank_to_none,
+    json_path,
+    json_text,
+    parse_integer,
+    parse_number,
+    parse_timestamp,
 )
-
-
-# ---------------------------------------------------------------- typed records
-
-
-@dataclass(frozen=True)
-class Contact:
-    contact_id: str
-    email: str | None
-    phone: str | None
-    country: str | None
-    lifecycle_stage: str | None
-    original_source: str | None
-    created_at: datetime
-    updated_at: datetime
-    is_deleted: bool
-    delivery: Delivery
-
-
-@dataclass(frozen=True)
-class Deal:
-    deal_id: str
-    contact_id: str
-    deal_stage: str
-    amount: Decimal
-    currency: str | None
-    created_at: datetime
-    closed_at: datetime | None
-    updated_at: datetime
-    delivery: Delivery
-
-
-@dataclass(frozen=True)
-class Order:
-    order_id: str
-    contact_id: str
-    ordered_at: datetime
-    status: str
-    amount: Decimal
-    currency: str | None
-    updated_at: datetime
-    delivery: Delivery
-
-
-@dataclass(frozen=True)
-class Subscription:
-    subscription_id: str
-    contact_id: str
-    plan: str | None
-    mrr: Decimal
-    currency: str | None
-    started_at: datetime
-    cancelled_at: datetime | None
-    updated_at: datetime
-    delivery: Delivery
-
-
-@dataclass(frozen=True)
-class NpsResponse:
-    response_id: str
-    contact_id: str | None
-    email: str | None
-    score: int
-    submitted_at: datetime
-    delivery: Delivery
-
-
-@dataclass(frozen=True)
-class CsatSurvey:
-    survey_id: str
-    contact_record_id: str
-    score: int
-    submitted_at: datetime
-    delivery: Delivery
-
-
-@dataclass(frozen=True)
-class WebMessage:
-    message_id: str
-    type: str | None
-    anonymous_id: str
-    user_id: str | None
-    timestamp: datetime
-    event: str | None
-    properties: dict[str, Any]
-    context: dict[str, Any]
-    traits: dict[str, Any]
-    delivery: Delivery
-
-    @property
-    def user_agent(self) -> str | None:
-        return json_text(self.context.get("userAgent"))
-
-    @property
-    def page_path(self) -> str | None:
-        path = json_text(self.properties.get("path"))
-        if path is None:
-            path = json_text(json_path(self.context, "page", "path"))
-        return path
-
-    @property
-    def trait_email(self) -> str | None:
-        return json_text(self.traits.get("email"))
-
-    def campaign(self, key: str) -> str | None:
-        return json_text(json_path(self.context, "campaign", key))
-
-
-@dataclass(frozen=True)
-class ContactRecord:
-    contact_id: str
-    channel: str | None
-    initiation_method: str | None
-    initiation_timestamp: datetime
-    endpoint_type: str | None
-    endpoint_address: str | None
-    queued: bool
-    answered: bool
-    queue_duration: Fraction | None
-    contact_reason: str | None
-    resolved: bool
-    delivery: Delivery
-
-    @property
-    def inbound(self) -> bool:
-        return (self.initiation_method or "").strip().upper() == "INBOUND"
-
-
-@dataclass(frozen=True)
-class Quarantined:
-    source: str
-    entity: str
-    file: str
-    line: int
-    reason: str
-
-
-@dataclass(frozen=True)
-class SchemaProblem:
-    source: str
-    drop: date
-    file: str
-    column: str
-
-
-@dataclass
-class Landing:
-    """Every loaded record in delivery order, before deduplication."""
-
-    loaded_drops: dict[str, list[date]] = field(default_factory=dict)
-    failed_drops: list[SchemaProblem] = field(default_factory=list)
-    quarantine: list[Quarantined] = field(default_factory=list)
-    contacts: list[Contact] = field(default_factory=list)
-    deals: list[Deal] = field(default_factory=list)
-    orders: list[Order] = field(default_factory=list)
-    subscriptions: list[Subscription] = field(default_factory=list)
-    nps_responses: list[NpsResponse] = field(default_factory=list)
-    csat_surveys: list[CsatSurvey] = field(default_factory=list)
-    web_events: list[WebMessage] = field(default_factory=list)
-    contact_records: list[ContactRecord] = field(default_factory=list)
-
-    @property
-    def as_of(self) -> datetime | None:
-        drops = [d for ds in self.loaded_drops.values() for d in ds]
-        if not drops:
-            return None
-        return datetime.combine(max(drops) + timedelta(days=1), time(0, 0), tzinfo=UTC)
-
 
 # ---------------------------------------------------------------- files
 
@@ -484,19 +122,19 @@ def _csv_records(lines: list[str]) -> list[tuple[int, str, bool]]:
 def _csv_reason(spec: CsvSpec, values: dict[str, str | None]) -> str | None:
     reasons = []
     for col in spec.required_values:
-        if not _present(values.get(col)):
+        if not present(values.get(col)):
             reasons.append(f"missing required field {col}")
     for col in spec.timestamps:
         v = values.get(col)
-        if _present(v) and parse_timestamp(v) is None:  # type: ignore[arg-type]
+        if present(v) and parse_timestamp(v) is None:  # type: ignore[arg-type]
             reasons.append(f"unparseable timestamp in {col}")
     for col in spec.numbers:
         v = values.get(col)
-        if _present(v) and parse_number(v) is None:  # type: ignore[arg-type]
+        if present(v) and parse_number(v) is None:  # type: ignore[arg-type]
             reasons.append(f"non-numeric {col}")
     if spec.scores is not None:
         v = values.get("score")
-        if _present(v):
+        if present(v):
             score = parse_integer(v)  # type: ignore[arg-type]
             if score is None:
                 reasons.append("score is not an integer")
@@ -507,7 +145,7 @@ def _csv_reason(spec: CsvSpec, values: dict[str, str | None]) -> str | None:
 
 def _ts(values: dict[str, str | None], col: str) -> datetime | None:
     v = values.get(col)
-    return parse_timestamp(v) if _present(v) else None  # type: ignore[arg-type]
+    return parse_timestamp(v) if present(v) else None  # type: ignore[arg-type]
 
 
 def _typed_csv(spec: CsvSpec, v: dict[str, str | None], delivery: Delivery) -> object:
@@ -562,7 +200,7 @@ def _typed_csv(spec: CsvSpec, v: dict[str, str | None], delivery: Delivery) -> o
     if spec.entity == "nps_responses":
         return NpsResponse(
             response_id=v["response_id"],  # type: ignore[arg-type]
-            contact_id=_blank_to_none(v.get("contact_id")),
+            contact_id=blank_to_none(v.get("contact_id")),
             email=v.get("email"),
             score=parse_integer(v["score"]),  # type: ignore[arg-type]
             submitted_at=_ts(v, "submitted_at"),  # type: ignore[arg-type]
@@ -619,11 +257,11 @@ def read_csv_file(spec: CsvSpec, path: Path, rel: str, drop: date) -> _FileResul
 def _ndjson_reason(spec: NdjsonSpec, doc: dict[str, Any]) -> str | None:
     reasons = []
     for path in spec.required_values:
-        if not _present(json_text(json_path(doc, *path))):
+        if not present(json_text(json_path(doc, *path))):
             reasons.append(f"missing required field {'.'.join(path)}")
     for path in spec.timestamps:
         v = json_text(json_path(doc, *path))
-        if _present(v) and parse_timestamp(v) is None:  # type: ignore[arg-type]
+        if present(v) and parse_timestamp(v) is None:  # type: ignore[arg-type]
             reasons.append(f"unparseable timestamp in {'.'.join(path)}")
     return "; ".join(reasons) or None
 
@@ -637,7 +275,7 @@ def _typed_web(doc: dict[str, Any], delivery: Delivery) -> WebMessage:
         message_id=json_text(doc["messageId"]),  # type: ignore[arg-type]
         type=json_text(doc.get("type")),
         anonymous_id=json_text(doc["anonymousId"]),  # type: ignore[arg-type]
-        user_id=_blank_to_none(json_text(doc.get("userId"))),
+        user_id=blank_to_none(json_text(doc.get("userId"))),
         timestamp=parse_timestamp(json_text(doc["timestamp"])),  # type: ignore[arg-type]
         event=json_text(doc.get("event")),
         properties=_dict(doc.get("properties")),
@@ -663,11 +301,11 @@ def _typed_contact_record(doc: dict[str, Any], delivery: Delivery) -> ContactRec
         initiation_method=json_text(doc.get("InitiationMethod")),
         initiation_timestamp=parse_timestamp(json_text(doc["InitiationTimestamp"])),  # type: ignore[arg-type]
         endpoint_type=json_text(json_path(endpoint, "Type")),
-        endpoint_address=_blank_to_none(json_text(json_path(endpoint, "Address"))),
+        endpoint_address=blank_to_none(json_text(json_path(endpoint, "Address"))),
         queued=doc.get("Queue") is not None,
         answered=doc.get("Agent") is not None,
         queue_duration=_duration(json_path(doc.get("Queue"), "Duration")),
-        contact_reason=_blank_to_none(json_text(attributes.get("contact_reason"))),
+        contact_reason=blank_to_none(json_text(attributes.get("contact_reason"))),
         resolved=(json_text(attributes.get("resolved")) or "").strip().lower() == "true",
         delivery=delivery,
     )
@@ -717,7 +355,7 @@ def drop_dates(landing_dir: Path, source: str) -> list[date]:
         return []
     found = []
     for child in root.iterdir():
-        if child.is_dir() and _DROP_NAME.match(child.name):
+        if child.is_dir() and DROP_NAME.match(child.name):
             try:
                 found.append(date.fromisoformat(child.name))
             except ValueError:

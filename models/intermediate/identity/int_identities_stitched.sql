@@ -134,9 +134,10 @@ device_links as (
         web_events.message_id,
         coalesce(web_events.user_id, email_owners.contact_id) as linked_contact_id
     from web_events
+    -- only an identify call links its device through its email; the condition sits in the join
+    -- key (not beside it) so that the join stays an equi-join
     left join email_owners
-        on web_events.message_type = 'identify'
-        and web_events.traits_email = email_owners.email
+        on case when web_events.message_type = 'identify' then web_events.traits_email end = email_owners.email
     where web_events.user_id is not null
         or email_owners.contact_id is not null
 

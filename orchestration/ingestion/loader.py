@@ -334,9 +334,12 @@ def _check_csv(conn: duckdb.DuckDBPyConnection, entity: Entity, header: tuple[st
 
 
 def _check_ndjson(conn: duckdb.DuckDBPyConnection, entity: Entity) -> None:
-    value_of = {f.name: f"json_extract_string(doc, '{f.path}')" for f in entity.fields}
+    # each document is parsed once for all its fields: one list of values, one of presences
+    paths = ", ".join(f"'{f.path}'" for f in entity.fields)
+    value_of = {f.name: f"_values[{i}]" for i, f in enumerate(entity.fields, start=1)}
+    has = {f.name: f"_has[{i}]" for i, f in enumerate(entity.fields, start=1)}
     columns = ", ".join(f'{value_of[f.name]} AS "{f.name}"' for f in entity.fields)
-    present = ", ".join(f"json_exists(doc, '{f.path}') AS \"_has_{f.name}\"" for f in entity.required_columns)
+    present = ", ".join(f'{has[f.name]} AS "_has_{f.name}"' for f in entity.required_columns)
     structural = [
         "CASE WHEN doc IS NULL THEN 'not valid JSON' END",
         "CASE WHEN json_type(doc) <> 'OBJECT' THEN 'not a JSON object' END",
@@ -350,11 +353,13 @@ def _check_ndjson(conn: duckdb.DuckDBPyConnection, entity: Entity) -> None:
             WHERE trim(line) <> ''
         ), d AS (
             SELECT *, try_cast(raw_text AS JSON) AS doc FROM r
+        ), v AS (
+            SELECT *, json_extract_string(doc, [{paths}]) AS _values, json_exists(doc, [{paths}]) AS _has FROM d
         )
         SELECT file_idx, line_number, raw_text, {columns}, doc AS payload,
                coalesce(json_type(doc) = 'OBJECT', false) AS _is_object, {present},
                {reason_expr(structural, entity, value_of)} AS reason
-        FROM d
+        FROM v
         """
     )
     _raise_on_drift(conn, entity)

@@ -25,14 +25,13 @@ import sys
 from collections.abc import Sequence
 
 import dagster as dg
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from orchestration.definitions import build_definitions
 from orchestration.defs.dbt.assets import DBT_ASSETS_NAME
-from orchestration.defs.jobs import INGEST_JOB, PUBLICATION_GROUP, ingestion_selection
+from orchestration.defs.jobs import PUBLICATION_GROUP, ingestion_selection
 from orchestration.defs.quality.checks import gx_validate_marts
-from orchestration.ingestion.landing import all_drop_dates, contiguous_ranges
-from orchestration.run import build_run_config, dagster_instance, pending_drops
+from orchestration.ingestion.landing import all_drop_dates
+from orchestration.run import build_run_config, dagster_instance, ingest_drops, pending_drops
 from orchestration.settings import Settings
 
 PHASES = ("ingest", "dbt", "validate", "publish")
@@ -77,19 +76,7 @@ def run_phase(phase: str, settings: Settings) -> int:
         if not all_drop_dates(settings.landing_dir):
             print(f"no drop in {settings.landing_dir}", file=sys.stderr)
             return 2
-        for first, last in contiguous_ranges(pending_drops(settings)):
-            print(f"ingesting drops {first} .. {last}", file=sys.stderr, flush=True)
-            results.append(
-                defs.resolve_job_def(INGEST_JOB).execute_in_process(
-                    instance=instance,
-                    tags={
-                        ASSET_PARTITION_RANGE_START_TAG: first.isoformat(),
-                        ASSET_PARTITION_RANGE_END_TAG: last.isoformat(),
-                    },
-                    run_config=_loggers_config(),
-                    raise_on_error=False,
-                )
-            )
+        results += ingest_drops(defs, instance, pending_drops(settings))
     else:
         job, run_config = {
             "dbt": (_DBT_JOB, {**_loggers_config(), "ops": {DBT_ASSETS_NAME: {"config": {"full_refresh": False}}}}),

@@ -80,6 +80,27 @@ def pending_drops(settings: Settings) -> list[date]:
         conn.close()
 
 
+def ingest_drops(
+    defs: dg.Definitions, instance: dg.DagsterInstance, drops: list[date]
+) -> list[dg.ExecuteInProcessResult]:
+    """Run the ``ingest`` job once per range of consecutive ``drops`` (a single-run backfill)."""
+    results = []
+    for first, last in contiguous_ranges(drops):
+        _say(f"ingesting drops {first} .. {last}")
+        results.append(
+            defs.resolve_job_def(INGEST_JOB).execute_in_process(
+                instance=instance,
+                tags={
+                    ASSET_PARTITION_RANGE_START_TAG: first.isoformat(),
+                    ASSET_PARTITION_RANGE_END_TAG: last.isoformat(),
+                },
+                run_config=_RUN_CONFIG,
+                raise_on_error=False,
+            )
+        )
+    return results
+
+
 def _up_to_date(settings: Settings) -> str | None:
     """When the last successful run is still current, when it finished."""
     conn = connect(settings.duckdb_path, read_only=True, on_wait=_say)
@@ -142,20 +163,7 @@ def run_pipeline(
                 "up to date (--always-build to build anyway)"
             )
             return 0
-    results = []
-    for first, last in contiguous_ranges(pending):
-        _say(f"ingesting drops {first} .. {last}")
-        results.append(
-            defs.resolve_job_def(INGEST_JOB).execute_in_process(
-                instance=instance,
-                tags={
-                    ASSET_PARTITION_RANGE_START_TAG: first.isoformat(),
-                    ASSET_PARTITION_RANGE_END_TAG: last.isoformat(),
-                },
-                run_config=_RUN_CONFIG,
-                raise_on_error=False,
-            )
-        )
+    results = ingest_drops(defs, instance, pending)
     _say("building the models " + ("from scratch (full refresh)" if full_refresh else "incrementally"))
     results.append(
         defs.resolve_job_def(BUILD_JOB).execute_in_process(

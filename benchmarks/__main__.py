@@ -34,7 +34,8 @@ def write_report(results: dict, markdown: Path, plot: Path) -> None:
     # the reading of the figures, kept by hand next to the generated tables
     gaps = ANALYSIS.read_text(encoding="utf-8").rstrip().splitlines() if ANALYSIS.exists() else []
     relative_plot = plot.relative_to(markdown.parent) if plot.is_relative_to(markdown.parent) else plot
-    markdown.write_text(render_markdown(results, str(relative_plot), COMMAND, gaps), encoding="utf-8")
+    command = results.get("command", COMMAND)
+    markdown.write_text(render_markdown(results, str(relative_plot), command, gaps), encoding="utf-8")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -63,7 +64,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         scales = parse_scales(args.scales)
     except ValueError as exc:
         parser.error(str(exc))
-    results: dict = {"environment": describe(PROJECT_DIR), "load_average_before": load_average(), "scales": []}
+    given = list(sys.argv[1:] if argv is None else argv)
+    results: dict = {
+        "command": " ".join([COMMAND, *given]),
+        "environment": describe(PROJECT_DIR),
+        "load_average_before": load_average(),
+        "scales": [],
+    }
     for scale in scales:
         try:
             run = run_scale(scale, args.work_dir.absolute(), args.reuse_landing, args.keep)

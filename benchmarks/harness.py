@@ -72,6 +72,7 @@ class ScaleRun:
     measurements: dict[str, Measurement] = field(default_factory=dict)
     landing: dict = field(default_factory=dict)
     limit_models: list[dict] = field(default_factory=list)
+    landing_reused: bool = False
 
     @property
     def landing_dir(self) -> Path:
@@ -96,6 +97,7 @@ class ScaleRun:
             "landing": self.landing,
             "measurements": {k: m.to_json() for k, m in self.measurements.items()},
             "limit_models": self.limit_models,
+            "landing_reused": self.landing_reused,
         }
 
 
@@ -113,6 +115,7 @@ def generate(run: ScaleRun, reuse: bool) -> None:
         if saved.get("params") == params:
             _say(f"{run.scale.name}: reusing the landing zone in {run.landing_dir}")
             run.measurements["generate"] = Measurement(**saved["generate"])
+            run.landing_reused = True
             return
     shutil.rmtree(run.landing_dir, ignore_errors=True)
     stamp.unlink(missing_ok=True)

@@ -244,6 +244,12 @@ def render_markdown(results: Mapping, plot_name: str, command: str, gaps: Sequen
             "",
             *scale_table(s),
         ]
+        if s.get("landing_reused"):
+            reused = (
+                "The landing zone was reused (`--reuse-landing`): its generate figures are those of the run "
+                "that wrote it."
+            )
+            out += ["", reused]
         models = slowest_models(s)
         if models:
             out += ["", "Slowest models in bare DuckDB:", "", *models]

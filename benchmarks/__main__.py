@@ -1,12 +1,12 @@
 """``python -m benchmarks``: measure the pipeline at scales S, M and L and write the results.
 
-    .venv/bin/python -m benchmarks                       # S, M and L (about an hour on 2 cores)
+    .venv/bin/python -m benchmarks                       # S, M and L (about 45 minutes on 2 cores)
     .venv/bin/python -m benchmarks --scales S            # one scale
     .venv/bin/python -m benchmarks report                # BENCHMARKS.md and the plot again from the JSON
 
 Writes ``benchmarks/results.json``, ``BENCHMARKS.md`` and ``benchmarks/time_vs_scale.svg``.
 Landing zones and warehouses go to ``--work-dir`` (default ``data/benchmarks``; L needs
-about 25 GB of disk).
+about 40 GB of disk).
 """
 
 from __future__ import annotations

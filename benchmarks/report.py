@@ -124,23 +124,27 @@ def targets(results: Mapping) -> list[Target]:
             None if k is None else k <= 1.0,
         )
     )
-    for step, label in (
-        ("no_new_data", "fixed overhead: `journey run` with no new data, worst scale"),
-        (
-            "no_new_data_build",
-            "fixed cost of a building run: `journey run --always-build` with no new data, worst scale",
-        ),
-    ):
-        overheads = [(name, _wall(s, step)) for name, s in scales.items() if _wall(s, step) is not None]
-        worst = max(overheads, key=lambda item: item[1]) if overheads else None
-        out.append(
-            Target(
-                label,
-                "< 20 s",
-                "not measured" if worst is None else f"{worst[1]:.1f} s at {worst[0]}",
-                None if worst is None else worst[1] < 20,
-            )
+    overheads = [(name, _wall(s, "no_new_data")) for name, s in scales.items() if _wall(s, "no_new_data") is not None]
+    worst = max(overheads, key=lambda item: item[1]) if overheads else None
+    out.append(
+        Target(
+            "fixed overhead: `journey run` with no new data, worst scale",
+            "< 20 s",
+            "not measured" if worst is None else f"{worst[1]:.1f} s at {worst[0]}",
+            None if worst is None else worst[1] < 20,
         )
+    )
+    # a building run also redoes work that grows with the data: its fixed part shows at the smallest scale
+    smallest = min(results["scales"], key=lambda s: s["landing"]["web_events"], default=None)
+    building = _wall(smallest, "no_new_data_build") if smallest else None
+    out.append(
+        Target(
+            "fixed cost of a run that builds (`journey run --always-build`, no new data), smallest scale",
+            "< 20 s",
+            "not measured" if building is None else f"{building:.1f} s at {smallest['scale']}",
+            None if building is None else building < 20,
+        )
+    )
     return out
 
 

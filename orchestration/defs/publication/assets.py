@@ -9,7 +9,7 @@ from orchestration.defs.automation import downstream_condition
 from orchestration.defs.quality.checks import SUMMARY_FILE, mart_key
 from orchestration.defs.quality.resources import QualitySettings
 from orchestration.defs.resources import WAREHOUSE_POOL, Warehouse, retry_on_lock
-from orchestration.publication import PUBLISHED_DATABASE, publish_marts
+from orchestration.publication import PUBLISHED_DATABASE, PublicationError, publish_marts
 
 PUBLISHED_MARTS: tuple[str, ...] = (
     "fct_customer_journey",
@@ -31,8 +31,9 @@ PUBLISHED_MARTS: tuple[str, ...] = (
     pool=WAREHOUSE_POOL,
     automation_condition=downstream_condition(),
     description="Read-only copy of the validated marts for BI tools: published/journey.duckdb plus one "
-    "Parquet file per mart, swapped in atomically. Skipped when a blocking check fails, so the last "
-    "good publication stays in place.",
+    "Parquet file per mart and publication.json, written as one release and swapped in atomically. "
+    "Skipped when a blocking check fails, so the last good publication stays in place (minus any "
+    "contact deleted since).",
 )
 def published_marts(context: dg.AssetExecutionContext, warehouse: Warehouse, quality: QualitySettings):
     summary_path = Path(quality.data_docs_dir) / SUMMARY_FILE
@@ -43,6 +44,8 @@ def published_marts(context: dg.AssetExecutionContext, warehouse: Warehouse, qua
         publication = publish_marts(
             conn, list(PUBLISHED_MARTS), Path(quality.publish_dir), context.run.run_id, validation
         )
+    except PublicationError as error:
+        raise dg.Failure(description=str(error)) from error
     finally:
         conn.close()
     context.log.info(f"published {len(PUBLISHED_MARTS)} marts to {publication.database}")
@@ -54,6 +57,10 @@ def published_marts(context: dg.AssetExecutionContext, warehouse: Warehouse, qua
             "published_at": publication.published_at,
             "row_counts": dg.MetadataValue.json(publication.row_counts),
             "validation_passed": bool(validation.get("passed", False)),
-            "connect": dg.MetadataValue.md(f"`duckdb -readonly {Path(quality.publish_dir) / PUBLISHED_DATABASE}`"),
+            "release": publication.release,
+            "connect": dg.MetadataValue.md(
+                "```python\nimport duckdb\n"
+                f"duckdb.connect('{Path(quality.publish_dir) / PUBLISHED_DATABASE}', read_only=True)\n```"
+            ),
         }
     )

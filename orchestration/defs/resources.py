@@ -8,10 +8,12 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from orchestration.defs.recovery import tag_run_with_process
 from orchestration.ingestion.warehouse import connect, is_lock_error
 
-# DuckDB allows one writing process per file: every step that writes the warehouse takes a slot
-# of this pool (limit 1 in the instance configuration), so concurrent runs queue instead of failing.
+# DuckDB allows one writing process per file: every step that writes the warehouse is in this pool,
+# of limit 1 with run granularity in the instance configuration, so the run queue starts one run
+# that writes the warehouse at a time and the others wait, queued, instead of failing.
 WAREHOUSE_POOL = "duckdb_warehouse"
 
 MAX_LOCK_RETRIES = 3
@@ -31,9 +33,16 @@ def retry_on_lock(context: dg.OpExecutionContext | dg.AssetExecutionContext | dg
 
 
 class Warehouse(dg.ConfigurableResource):
-    """The DuckDB warehouse file the pipeline writes (``JOURNEY_DUCKDB_PATH``)."""
+    """The DuckDB warehouse file the pipeline writes (``JOURNEY_DUCKDB_PATH``).
+
+    A run that uses it is tagged with the process executing it, so that a run whose process died
+    is found and closed (orchestration.defs.recovery)."""
 
     path: str
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        if context.instance is not None and context.run is not None:
+            tag_run_with_process(context.instance, context.run)
 
     def connect(self) -> duckdb.DuckDBPyConnection:
         """A write connection, waiting (with backoff) while another process holds the file."""

@@ -50,11 +50,13 @@ def consistency_queries(mart: str, root: Path | None = None) -> list[Consistency
 
 @dataclass(frozen=True)
 class DriftLimits:
-    """How far a publication may move from the last good one: (warning, error) per measure."""
+    """How far a publication may move from the last good one: (warning, error) per measure, and
+    the fewest responses a month needs, in both publications, for its NPS or CSAT to be compared."""
 
     nps_points: tuple[float, float]
     csat_points: tuple[float, float]
     row_drop: tuple[float, float]
+    min_responses: int = 30
 
 
 def drift_limits(root: Path | None = None, environ: dict[str, str] | None = None) -> DriftLimits:
@@ -70,4 +72,5 @@ def drift_limits(root: Path | None = None, environ: dict[str, str] | None = None
         nps_points=pair("nps_points", "NPS_POINTS"),
         csat_points=pair("csat_points", "CSAT_POINTS"),
         row_drop=pair("row_drop", "ROW_DROP"),
+        min_responses=int(env.get("JOURNEY_DRIFT_MIN_RESPONSES") or config["min_responses"]),
     )

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +39,15 @@ class Failure:
     severity: str  # "error" or "warning"
     unexpected_count: int | None
     sample_rows: list[dict[str, Any]]
+    details: list[str] = field(default_factory=list)
+    accepted: bool = False
 
     def describe(self) -> str:
         where = f" on {self.column}" if self.column else ""
         count = f", {self.unexpected_count} unexpected" if self.unexpected_count is not None else ""
-        return f"{self.validation}: {self.expectation}{where}{count}"
+        accepted = " (accepted by the operator)" if self.accepted else ""
+        details = f" ({'; '.join(self.details)})" if self.details else ""
+        return f"{self.validation}: {self.expectation}{where}{count}{accepted}{details}"
 
 
 @dataclass
@@ -178,20 +182,41 @@ def _no_rows_suite(description: str) -> dict:
     }
 
 
-def _drift_frames(conn: duckdb.DuckDBPyConnection, published: Path | None) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+def _drift_frames(
+    conn: duckdb.DuckDBPyConnection, published: Path | None, limits: DriftLimits
+) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """The moves of NPS and CSAT per month, and of each mart's row count, against the last good
+    publication. A month's NPS or CSAT move is null (not compared) unless the month was complete
+    at the publication's as_of and has ``limits.min_responses`` responses in both."""
     if published is None or not published.exists():
         return None
     conn.execute(f"ATTACH '{published}' AS last_good (READ_ONLY)")
     try:
         metrics = _frame(
             conn,
-            """
-            SELECT cur.month,
-                   cast(cur.nps AS DOUBLE) - cast(old.nps AS DOUBLE) AS nps_change_points,
-                   cast(cur.csat_pct AS DOUBLE) - cast(old.csat_pct AS DOUBLE) AS csat_change_points
-            FROM marts.mart_cx_kpis_monthly AS cur
-            JOIN last_good.marts.mart_cx_kpis_monthly AS old USING (month)
-            ORDER BY cur.month
+            f"""
+            WITH published AS (
+                SELECT max(try_cast(as_of AS TIMESTAMP)) AS as_of FROM last_good.marts._publication
+            ), paired AS (
+                SELECT cur.month,
+                       cur.month + INTERVAL 1 MONTH <= published.as_of AS was_complete,
+                       cast(old.nps AS DOUBLE) AS published_nps, cast(cur.nps AS DOUBLE) AS current_nps,
+                       old.nps_responses AS published_nps_responses, cur.nps_responses AS current_nps_responses,
+                       cast(old.csat_pct AS DOUBLE) AS published_csat_pct,
+                       cast(cur.csat_pct AS DOUBLE) AS current_csat_pct,
+                       old.csat_responses AS published_csat_responses,
+                       cur.csat_responses AS current_csat_responses
+                FROM marts.mart_cx_kpis_monthly AS cur
+                JOIN last_good.marts.mart_cx_kpis_monthly AS old USING (month)
+                CROSS JOIN published
+            )
+            SELECT *,
+                   CASE WHEN was_complete AND least(published_nps_responses, current_nps_responses)
+                        >= {limits.min_responses} THEN current_nps - published_nps END AS nps_change_points,
+                   CASE WHEN was_complete AND least(published_csat_responses, current_csat_responses)
+                        >= {limits.min_responses} THEN current_csat_pct - published_csat_pct END AS csat_change_points
+            FROM paired
+            ORDER BY month
             """,
         )
         counts = []
@@ -217,7 +242,10 @@ def _drift_suites(limits: DriftLimits) -> tuple[dict, dict]:
             "type": "expect_column_values_to_be_between",
             "kwargs": {"column": column, "min_value": -limit, "max_value": limit},
             "severity": severity,
-            "meta": {"notes": f"{column} within ±{limit:g} of the last good publication"},
+            "meta": {
+                "notes": f"{column} within ±{limit:g} of the last good publication, for months complete at its "
+                f"as_of with at least {limits.min_responses} responses in both"
+            },
         }
 
     metrics = {
@@ -247,13 +275,43 @@ def _drift_suites(limits: DriftLimits) -> tuple[dict, dict]:
     return metrics, rows
 
 
+def _drift_details(failure: Failure) -> list[str]:
+    """What moved, in words, from the sample rows of a drift failure."""
+    details = []
+    for row in failure.sample_rows:
+        if failure.column == "nps_change_points":
+            details.append(
+                f"NPS of {_month(row['month'])}: {row['published_nps']:g} published "
+                f"({row['published_nps_responses']} responses), {row['current_nps']:g} now "
+                f"({row['current_nps_responses']} responses)"
+            )
+        elif failure.column == "csat_change_points":
+            details.append(
+                f"CSAT % of {_month(row['month'])}: {row['published_csat_pct']:g} published "
+                f"({row['published_csat_responses']} responses), {row['current_csat_pct']:g} now "
+                f"({row['current_csat_responses']} responses)"
+            )
+        elif failure.column == "kept_share":
+            details.append(f"{row['mart']}: {row['published_rows']} rows published, {row['current_rows']} now")
+    return details
+
+
+def _month(value: Any) -> str:
+    return value.strftime("%Y-%m") if hasattr(value, "strftime") else str(value)[:7]
+
+
 def validate_marts(
     conn: duckdb.DuckDBPyConnection,
     docs_dir: Path,
     published: Path | None = None,
     limits: DriftLimits | None = None,
+    accept_drift: bool = False,
 ) -> ValidationReport:
-    """Run every suite, consistency query and drift check; rebuild the Data Docs site."""
+    """Run every suite, consistency query and drift check; rebuild the Data Docs site.
+
+    ``accept_drift``: an operator reviewed the moves against the last publication and accepts
+    them; drift beyond the error limits is then reported as an accepted warning.
+    """
     started = time.perf_counter()
     docs_dir.mkdir(parents=True, exist_ok=True)
     gx = _Gx(docs_dir)
@@ -270,16 +328,25 @@ def validate_marts(
             validation.failures += failures
         report[mart] = validation
     drift = MartValidation(DRIFT)
-    frames = _drift_frames(conn, published)
+    limits = limits or drift_limits()
+    frames = _drift_frames(conn, published, limits)
     if frames is not None:
-        metric_suite, row_suite = _drift_suites(limits or drift_limits())
+        metric_suite, row_suite = _drift_suites(limits)
         for name, frame, suite in (
             ("drift.kpi_metrics", frames[0], metric_suite),
             ("drift.row_counts", frames[1], row_suite),
         ):
             count, failures = gx.validate(name, frame, suite)
             drift.expectations += count
-            drift.failures += failures
+            drift.failures += [
+                replace(
+                    f,
+                    details=_drift_details(f),
+                    severity="warning" if accept_drift else f.severity,
+                    accepted=accept_drift and f.severity == "error",
+                )
+                for f in failures
+            ]
     report[DRIFT] = drift
     gx.build_docs()
     return ValidationReport(marts=report, docs_index=docs_dir / "index.html", seconds=time.perf_counter() - started)

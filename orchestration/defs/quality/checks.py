@@ -2,13 +2,14 @@
 drift check against the last good publication. An error-level failure blocks publication."""
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import dagster as dg
 
 from orchestration.defs.automation import downstream_condition
 from orchestration.defs.resources import WAREHOUSE_POOL, Warehouse, retry_on_lock
-from orchestration.publication import PUBLISHED_DATABASE
+from orchestration.publication import PUBLISHED_DATABASE, deleted_customer_keys, purge_customers
 from orchestration.quality import VALIDATED_MARTS, MartValidation, validate_marts
 from orchestration.quality.validation import DRIFT
 
@@ -19,11 +20,18 @@ SUMMARY_FILE = "validation_summary.json"
 DRIFT_CHECK = "gx_drift_against_last_publication"
 
 
+class ValidationConfig(dg.Config):
+    """Options of a validation run."""
+
+    accept_drift: bool = False
+    """The moves against the last publication were reviewed and are accepted (`journey accept-drift`)."""
+
+
 def mart_key(mart: str) -> dg.AssetKey:
     return dg.AssetKey(["marts", mart])
 
 
-def _check_name(mart: str) -> str:
+def check_name(mart: str) -> str:
     return f"gx_{mart}"
 
 
@@ -66,7 +74,7 @@ def _result(asset: dg.AssetKey, name: str, validation: MartValidation, docs: Pat
     specs=[
         *[
             dg.AssetCheckSpec(
-                _check_name(m),
+                check_name(m),
                 asset=mart_key(m),
                 blocking=True,
                 description=f"GX suite of {m}",
@@ -85,19 +93,39 @@ def _result(asset: dg.AssetKey, name: str, validation: MartValidation, docs: Pat
     name="gx_validate_marts",
     pool=WAREHOUSE_POOL,
 )
-def gx_validate_marts(context: dg.AssetCheckExecutionContext, warehouse: Warehouse, quality: QualitySettings):
-    """Validate the marts with Great Expectations and rebuild the Data Docs site."""
+def gx_validate_marts(
+    context: dg.AssetCheckExecutionContext,
+    warehouse: Warehouse,
+    quality: QualitySettings,
+    config: ValidationConfig,
+):
+    """Validate the marts with Great Expectations and rebuild the Data Docs site. When a blocking
+    check fails, the marts are not published, but contacts deleted since are removed from the
+    current publication at once."""
+    publish_dir = Path(quality.publish_dir)
     with retry_on_lock(context):
         conn = warehouse.connect()
     try:
         report = validate_marts(
-            conn, Path(quality.data_docs_dir), published=Path(quality.publish_dir) / PUBLISHED_DATABASE
+            conn,
+            Path(quality.data_docs_dir),
+            published=publish_dir / PUBLISHED_DATABASE,
+            accept_drift=config.accept_drift,
         )
+        deleted = [] if report.passed else deleted_customer_keys(conn)
     finally:
         conn.close()
+    if deleted:
+        purged = purge_customers(publish_dir, deleted, context.run.run_id)
+        if purged:
+            context.log.warning(
+                f"publication blocked; removed {purged} rows of deleted contacts from the current publication"
+            )
     summary = {
         "run_id": context.run.run_id,
+        "validated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "passed": report.passed,
+        "accept_drift": config.accept_drift,
         "seconds": round(report.seconds, 2),
         "marts": report.summary(),
     }
@@ -106,5 +134,5 @@ def gx_validate_marts(context: dg.AssetCheckExecutionContext, warehouse: Warehou
         f"validated {len(VALIDATED_MARTS)} marts in {report.seconds:.1f} s; Data Docs at {report.docs_index}"
     )
     for mart in VALIDATED_MARTS:
-        yield _result(mart_key(mart), _check_name(mart), report.marts[mart], report.docs_index)
+        yield _result(mart_key(mart), check_name(mart), report.marts[mart], report.docs_index)
     yield _result(mart_key(KPI_MART), DRIFT_CHECK, report.marts[DRIFT], report.docs_index)

@@ -36,7 +36,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         jobs=build_jobs([gx_validate_marts], monitors),
         schedules=[build_daily_schedule(settings, DAILY_JOB)],
         sensors=[
-            build_new_drop_sensor(settings, INGEST_JOB),
+            build_new_drop_sensor(settings, INGEST_JOB, DAILY_JOB),
             automation_sensor(),
             freshness_sensor(monitors),
             run_failure_alert,

@@ -3,9 +3,9 @@ everything downstream of ingestion, freshness checks and the run-failure alert."
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
+import time
 import urllib.error
 import urllib.request
 import warnings
@@ -13,9 +13,15 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 import dagster as dg
+import duckdb
+from dagster._core.storage.dagster_run import NOT_FINISHED_STATUSES, DagsterRunStatus, RunsFilter
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
-from orchestration.ingestion.landing import contiguous_ranges, landing_signatures
+from orchestration.defs.recovery import reclaim_dead_runs
+from orchestration.ingestion.changes import changed_drops
+from orchestration.ingestion.contract import SOURCES
+from orchestration.ingestion.landing import all_drop_dates, contiguous_ranges
+from orchestration.ingestion.warehouse import connect, is_lock_error
 from orchestration.settings import Settings
 
 NEW_DROP_SENSOR = "new_drop_sensor"
@@ -25,6 +31,7 @@ FRESHNESS_SENSOR = "freshness_checks_sensor"
 FAILURE_SENSOR = "run_failure_alert"
 WEBHOOK_ENV = "JOURNEY_ALERT_WEBHOOK_URL"
 DAILY_CRON = "0 6 * * *"
+RETRY_FAILED_RANGE_SECONDS = 300.0
 
 
 def downstream_condition() -> dg.AutomationCondition:
@@ -40,47 +47,89 @@ def downstream_condition() -> dg.AutomationCondition:
     ).with_label("refresh after inputs")
 
 
-def range_request(first: str, last: str, key: str) -> dg.RunRequest:
-    """One run of the ingestion job over a range of drop dates (a single-run backfill)."""
-    return dg.RunRequest(
-        run_key=key,
-        tags={ASSET_PARTITION_RANGE_START_TAG: first, ASSET_PARTITION_RANGE_END_TAG: last},
-    )
+def range_request(first: str, last: str) -> dg.RunRequest:
+    """One run of the ingestion job over a range of drop dates (a single-run backfill). No run key:
+    the warehouse, not the sensor, remembers what is loaded, so a range is requested again until it
+    is (the sensor requests nothing while an ingestion run is queued or under way)."""
+    return dg.RunRequest(tags={ASSET_PARTITION_RANGE_START_TAG: first, ASSET_PARTITION_RANGE_END_TAG: last})
 
 
-def _changed_drops(seen: dict[str, str], current: dict[str, str]) -> list[date]:
-    """Drop dates with a folder that is new or changed since ``seen`` (keys "<source>/<date>")."""
-    return sorted({date.fromisoformat(key.split("/")[1]) for key, sig in current.items() if seen.get(key) != sig})
+def pending_drop_dates(settings: Settings) -> list[date] | str:
+    """The drops of the landing zone that are new or changed against what the warehouse holds
+    (``raw.loaded_drops``, the one record of what is loaded), or why it cannot be told now."""
+    if not settings.landing_dir.is_dir():
+        return f"the landing zone {settings.landing_dir} does not exist"
+    if not settings.duckdb_path.exists():
+        return all_drop_dates(settings.landing_dir)
+    try:
+        conn = connect(settings.duckdb_path, read_only=True, lock_wait_seconds=0)
+    except duckdb.IOException as error:
+        if is_lock_error(error):
+            return f"the warehouse {settings.duckdb_path} is being written; looking again at the next tick"
+        raise
+    try:
+        return changed_drops(conn, settings.landing_dir)
+    finally:
+        conn.close()
 
 
-def build_new_drop_sensor(settings: Settings, ingest_job: str) -> dg.SensorDefinition:
+def _ingestion_under_way(instance: dg.DagsterInstance, jobs: Sequence[str]) -> list[str]:
+    runs = instance.get_runs(filters=RunsFilter(job_name=None, statuses=NOT_FINISHED_STATUSES))
+    return [f"{r.run_id} (job {r.job_name})" for r in runs if r.job_name in jobs]
+
+
+def _recently_failed(instance: dg.DagsterInstance, first: str, last: str, jobs: Sequence[str]) -> float | None:
+    """Seconds since the last run over this range failed, when its latest run failed."""
+    for record in instance.get_run_records(
+        filters=RunsFilter(tags={ASSET_PARTITION_RANGE_START_TAG: first, ASSET_PARTITION_RANGE_END_TAG: last}),
+        limit=5,
+    ):
+        if record.dagster_run.job_name not in jobs:
+            continue
+        if record.dagster_run.status != DagsterRunStatus.FAILURE:
+            return None
+        ended = record.end_time or record.update_timestamp.timestamp()
+        return time.time() - ended
+    return None
+
+
+def build_new_drop_sensor(settings: Settings, ingest_job: str, daily_job: str) -> dg.SensorDefinition:
+    jobs = (ingest_job, daily_job)
+
     @dg.sensor(
         name=NEW_DROP_SENSOR,
         job_name=ingest_job,
         minimum_interval_seconds=60,
         default_status=dg.DefaultSensorStatus.RUNNING,
         description="Watch the landing zone; ingest the drop folders that are new or changed (files, sizes, "
-        "modification times) in one run per range of consecutive days. The marts then refresh "
-        "through declarative automation.",
+        "modification times) against what the warehouse holds (raw.loaded_drops), in one run per range of "
+        "consecutive days. A range whose run failed is requested again after a pause. The marts then "
+        "refresh through declarative automation. Also closes runs left in progress by a dead process.",
     )
     def new_drop_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
-        # The cursor, not the warehouse, remembers what was seen: reading the DuckDB file would
-        # contend with the runs writing it.
-        seen: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
-        current = {
-            f"{source}/{drop.isoformat()}": sig
-            for (source, drop), sig in landing_signatures(settings.landing_dir).items()
-        }
-        changed = _changed_drops(seen, current)
-        if not changed:
+        for closed in reclaim_dead_runs(context.instance):
+            context.log.warning(f"closed {closed.describe()}")
+        under_way = _ingestion_under_way(context.instance, jobs)
+        if under_way:
+            return dg.SkipReason(f"ingestion under way: {', '.join(under_way)}")
+        pending = pending_drop_dates(settings)
+        if isinstance(pending, str):
+            return dg.SkipReason(pending)
+        if not pending:
             return dg.SkipReason(f"no new or changed drop in {settings.landing_dir}")
-        requests = []
-        for first, last in contiguous_ranges(changed):
-            in_range = {k: v for k, v in current.items() if first.isoformat() <= k.split("/")[1] <= last.isoformat()}
-            digest = hashlib.sha256(json.dumps(in_range, sort_keys=True).encode()).hexdigest()[:16]
-            requests.append(range_request(first.isoformat(), last.isoformat(), f"{first}..{last}:{digest}"))
-        context.log.info(f"{len(changed)} new or changed drops: {', '.join(d.isoformat() for d in changed)}")
-        return dg.SensorResult(run_requests=requests, cursor=json.dumps(current, sort_keys=True))
+        requests, paused = [], []
+        for first, last in contiguous_ranges(pending):
+            since = _recently_failed(context.instance, first.isoformat(), last.isoformat(), jobs)
+            if since is not None and since < RETRY_FAILED_RANGE_SECONDS:
+                paused.append(f"{first}..{last}")
+                continue
+            requests.append(range_request(first.isoformat(), last.isoformat()))
+        if paused:
+            context.log.info(f"drops {', '.join(paused)} failed less than {RETRY_FAILED_RANGE_SECONDS:.0f} s ago")
+        if not requests:
+            return dg.SkipReason(f"only drops whose run failed recently: {', '.join(paused)}; retried later")
+        context.log.info(f"{len(pending)} new or changed drops: {', '.join(d.isoformat() for d in pending)}")
+        return dg.SensorResult(run_requests=requests)
 
     return new_drop_sensor
 
@@ -96,11 +145,14 @@ def build_daily_schedule(settings: Settings, daily_job: str) -> dg.ScheduleDefin
         "marts in one run. An alternative to the new-drop sensor when drops arrive at a fixed time.",
     )
     def daily_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest | dg.SkipReason:
-        day = context.scheduled_execution_time.date().isoformat()
-        present = [s for s in ("crm", "web", "contact_centre") if (settings.landing_dir / s / day).is_dir()]
+        day = context.scheduled_execution_time.date()
+        present = [s for s in SOURCES if (settings.landing_dir / s / day.isoformat()).is_dir()]
         if not present:
             return dg.SkipReason(f"no drop for {day} in {settings.landing_dir}")
-        return dg.RunRequest(run_key=f"daily:{day}", partition_key=day)
+        pending = pending_drop_dates(settings)
+        if isinstance(pending, list) and day not in pending:
+            return dg.SkipReason(f"the drop of {day} is already loaded, unchanged")
+        return dg.RunRequest(run_key=f"daily:{day}", partition_key=day.isoformat())
 
     return daily_schedule
 

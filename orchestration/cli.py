@@ -63,6 +63,27 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.set_defaults(func=_run)
 
+    accept = sub.add_parser(
+        "accept-drift",
+        help="publish marts held back by the drift check, after review",
+        description="When the drift check (moves of NPS, CSAT or row counts against the last publication) "
+        "blocks the publication, review the moves (`journey status`), then accept them: the marts are "
+        "validated again, with drift beyond the limits reported as an accepted warning, and published. "
+        "Every other check still blocks.",
+    )
+    _location_args(accept)
+    accept.set_defaults(func=_accept_drift)
+
+    status = sub.add_parser(
+        "status",
+        help="what is loaded, built, validated and published; why a publication is blocked",
+        description="Show the landing zone's drops against what the warehouse holds, the latest runs, the "
+        "current publication and the latest validation; when the publication is blocked, since when, by "
+        "which checks and values, and the command that releases it. Exits 1 when the publication is blocked.",
+    )
+    _location_args(status)
+    status.set_defaults(func=_status)
+
     dev = sub.add_parser(
         "dev",
         help="start the Dagster UI and daemon (schedules, sensors, automation) on the same definitions",
@@ -132,6 +153,20 @@ def _run(args: argparse.Namespace) -> int:
     return run_pipeline(settings, full_refresh=args.full_refresh, reload=args.reload, always_build=args.always_build)
 
 
+def _accept_drift(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    from orchestration.run import run_pipeline
+
+    return run_pipeline(settings, accept_drift=True)
+
+
+def _status(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    from orchestration.report import print_status
+
+    return print_status(settings)
+
+
 def _dev(args: argparse.Namespace) -> int:
     settings = _settings(args)
     from orchestration.run import prepare_dagster_home
@@ -147,7 +182,19 @@ def _dev(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    return args.func(args)
+    from orchestration.errors import OutOfSpace, UserError
+
+    try:
+        return args.func(args)
+    except UserError as error:
+        print(f"journey {args.command}: {error}", file=sys.stderr, flush=True)
+        return 2
+    except OutOfSpace as error:
+        print(f"journey {args.command}: {error}", file=sys.stderr, flush=True)
+        return 1
+    except KeyboardInterrupt:
+        print(f"journey {args.command}: interrupted", file=sys.stderr, flush=True)
+        return 130
 
 
 if __name__ == "__main__":

@@ -3,33 +3,57 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 
 import dagster as dg
+import duckdb
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from orchestration.definitions import build_definitions
 from orchestration.defs.dbt.assets import DBT_ASSETS_NAME
-from orchestration.defs.jobs import BUILD_JOB, INGEST_JOB
+from orchestration.defs.jobs import BUILD_JOB, INGEST_JOB, PUBLISH_JOB
+from orchestration.defs.quality.checks import gx_validate_marts
+from orchestration.defs.recovery import active_runs, process_tags, reclaim_dead_runs
+from orchestration.errors import OutOfSpace, UserError, is_out_of_space, out_of_space_message
 from orchestration.ingestion.changes import changed_drops
 from orchestration.ingestion.landing import all_drop_dates, contiguous_ranges
 from orchestration.ingestion.warehouse import connect
+from orchestration.publication import remove_leftovers
 from orchestration.publication.publish import PUBLISHED_DATABASE
+from orchestration.runlock import run_lock
 from orchestration.settings import Settings
 from orchestration.state import record_success, up_to_date
+from orchestration.status import publication_verdict
 
-# Instance configuration written to a new DAGSTER_HOME. Pools of limit 1 let one step at a time
-# write the DuckDB file across concurrent runs (the assets that write it share one pool).
-_DAGSTER_YAML = """\
+# Instance configuration written to a new DAGSTER_HOME (and replaced while it carries the first
+# line). The pool of the steps that write the warehouse has a limit of 1 with run granularity: the
+# run queue starts one such run at a time, and the others wait in the queue, not in a step.
+MANAGED_MARKER = "# Written by `journey`"
+_DAGSTER_YAML = f"""\
+{MANAGED_MARKER}: replaced when the project changes it. Remove this line to keep your own edits.
 telemetry:
   enabled: false
 concurrency:
   pools:
+    granularity: run
     default_limit: 1
+run_monitoring:
+  enabled: true
+  start_timeout_seconds: 300
+  max_resume_run_attempts: 0
 """
+# What earlier versions wrote, replaced as well.
+_EARLIER_DAGSTER_YAML = ("telemetry:\n  enabled: false\nconcurrency:\n  pools:\n    default_limit: 1\n",)
 _RUN_CONFIG = {"loggers": {"compact": {"config": {"log_level": "INFO"}}}}
+WAIT_REPORT_SECONDS = 60.0
+WAIT_POLL_SECONDS = 2.0
+FAILURE_LINES = 20
 
 
 def _say(message: str) -> None:
@@ -38,13 +62,20 @@ def _say(message: str) -> None:
 
 def prepare_dagster_home(settings: Settings) -> str:
     """Set ``DAGSTER_HOME`` (by default next to the warehouse) and write its instance
-    configuration when it has none."""
+    configuration when it has none (or one written by an earlier version of the project)."""
     home = os.environ.setdefault("DAGSTER_HOME", str(settings.dagster_home))
-    os.makedirs(home, exist_ok=True)
-    config = os.path.join(home, "dagster.yaml")
-    if not os.path.exists(config):
-        with open(config, "w", encoding="utf-8") as fh:
-            fh.write(_DAGSTER_YAML)
+    try:
+        os.makedirs(home, exist_ok=True)
+        config = Path(home) / "dagster.yaml"
+        current = config.read_text(encoding="utf-8") if config.exists() else None
+        if (
+            current is None
+            or current in _EARLIER_DAGSTER_YAML
+            or (current.startswith(MANAGED_MARKER) and current != _DAGSTER_YAML)
+        ):
+            config.write_text(_DAGSTER_YAML, encoding="utf-8")
+    except OSError as error:
+        raise UserError(f"cannot use {home} as the Dagster instance folder (DAGSTER_HOME): {error.strerror}") from error
     return home
 
 
@@ -52,6 +83,36 @@ def dagster_instance(settings: Settings) -> dg.DagsterInstance:
     """The persistent Dagster instance (``DAGSTER_HOME``, by default next to the warehouse)."""
     prepare_dagster_home(settings)
     return dg.DagsterInstance.get()
+
+
+def check_locations(settings: Settings) -> None:
+    """Raise a UserError naming what is wrong with the landing zone or the warehouse path."""
+    landing = settings.landing_dir
+    if not landing.exists():
+        raise UserError(
+            f"the landing zone {landing} does not exist; write sample data with `journey generate --out {landing}` "
+            "or point --landing (JOURNEY_LANDING_DIR) at your exports"
+        )
+    if not landing.is_dir():
+        raise UserError(f"the landing zone {landing} is a file, not a folder; set --landing to the exports' folder")
+    warehouse = settings.duckdb_path
+    if warehouse.exists() and not warehouse.is_file():
+        raise UserError(f"the warehouse {warehouse} is a folder; set --warehouse to a DuckDB file path")
+    blocker = next((p for p in warehouse.parents if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        raise UserError(f"cannot create the warehouse {warehouse}: {blocker} is a file, not a folder")
+    folder = next(p for p in [warehouse.parent, *warehouse.parents] if p.exists())
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UserError(f"cannot create the warehouse {warehouse}: no permission to write in {folder}")
+    try:
+        warehouse.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise UserError(f"cannot create the folder of the warehouse {warehouse}: {error.strerror}") from error
+    if warehouse.exists() and warehouse.stat().st_size > 0:
+        with open(warehouse, "rb") as fh:
+            header = fh.read(16)
+        if len(header) < 12 or header[8:12] != b"DUCK":
+            raise UserError(f"{warehouse} is not a DuckDB database; set --warehouse to a new or existing DuckDB file")
 
 
 def _failures(result: dg.ExecuteInProcessResult) -> list[str]:
@@ -62,18 +123,24 @@ def _failures(result: dg.ExecuteInProcessResult) -> list[str]:
             message = error.message.strip() if error else "unknown error"
             if message.startswith("dagster.") and ": " in message:
                 message = message.split(": ", 1)[1]
-            messages.append(f"step {event.step_key} failed: {message}")
+            lines = [line.strip().removeprefix("- ") for line in message.splitlines() if line.strip()]
+            messages += [f"{event.step_key}: {line}" for line in lines]
     return messages
 
 
-def build_run_config(full_refresh: bool = False) -> dict:
+def build_run_config(full_refresh: bool = False, accept_drift: bool = False) -> dict:
     """Run configuration of the build job."""
-    return {**_RUN_CONFIG, "ops": {DBT_ASSETS_NAME: {"config": {"full_refresh": full_refresh}}}}
+    ops: dict = {DBT_ASSETS_NAME: {"config": {"full_refresh": full_refresh}}}
+    if accept_drift:
+        ops[gx_validate_marts.node_def.name] = {"config": {"accept_drift": True}}
+    return {**_RUN_CONFIG, "ops": ops}
 
 
 def pending_drops(settings: Settings) -> list[date]:
     """Drops of the landing zone that are new or differ from what the warehouse holds."""
-    conn = connect(settings.duckdb_path, on_wait=_say)
+    if not settings.duckdb_path.exists():
+        return all_drop_dates(settings.landing_dir)
+    conn = connect(settings.duckdb_path, read_only=True, on_wait=_say)
     try:
         return changed_drops(conn, settings.landing_dir)
     finally:
@@ -93,12 +160,31 @@ def ingest_drops(
                 tags={
                     ASSET_PARTITION_RANGE_START_TAG: first.isoformat(),
                     ASSET_PARTITION_RANGE_END_TAG: last.isoformat(),
+                    **process_tags(),
                 },
                 run_config=_RUN_CONFIG,
                 raise_on_error=False,
             )
         )
     return results
+
+
+def wait_for_other_runs(instance: dg.DagsterInstance) -> None:
+    """Wait, saying so, while another run (from the UI, a sensor or the schedule) writes the warehouse."""
+    waited_since = time.monotonic()
+    reported = 0.0
+    while True:
+        reclaim_dead_runs(instance)
+        running = active_runs(instance)
+        if not running:
+            if reported:
+                _say(f"the other run ended after {time.monotonic() - waited_since:.0f} s; going on")
+            return
+        if not reported or time.monotonic() - reported >= WAIT_REPORT_SECONDS:
+            names = ", ".join(f"{r.run_id} (job {r.job_name})" for r in running)
+            _say(f"waiting for {names}, which is writing the warehouse")
+            reported = time.monotonic()
+        time.sleep(WAIT_POLL_SECONDS)
 
 
 def _up_to_date(settings: Settings) -> str | None:
@@ -119,11 +205,51 @@ def _record_success(settings: Settings) -> None:
         conn.close()
 
 
+def _space_problem(settings: Settings) -> str | None:
+    """The location, among those a run writes, whose device is full."""
+    places = [
+        ("warehouse", settings.duckdb_path.parent),
+        ("publication", settings.publish_dir),
+        ("Dagster instance, DAGSTER_HOME", Path(os.environ.get("DAGSTER_HOME") or settings.dagster_home)),
+        ("Data Docs", settings.data_docs_dir),
+    ]
+    fullest = None
+    for what, path in places:
+        existing = next((p for p in [path, *path.parents] if p.exists()), None)
+        if existing is None:
+            continue
+        free = shutil.disk_usage(existing).free
+        if fullest is None or free < fullest[0]:
+            fullest = (free, what, path)
+    return out_of_space_message(fullest[1], fullest[2]) if fullest else None
+
+
+@contextmanager
+def _plain_errors(settings: Settings) -> Iterator[None]:
+    """A full disk or a database that cannot be opened becomes one line, not a traceback."""
+    try:
+        yield
+    except (OSError, duckdb.Error, Exception) as error:
+        if isinstance(error, UserError | OutOfSpace):
+            raise
+        if is_out_of_space(error) or "disk i/o error" in str(error).lower():
+            message = _space_problem(settings)
+            if message:
+                raise OutOfSpace(message) from error
+        if isinstance(error, duckdb.Error) and "not a valid duckdb database" in str(error).lower():
+            raise UserError(f"{settings.duckdb_path} is not a DuckDB database") from error
+        raise
+
+
 def run_pipeline(
-    settings: Settings, full_refresh: bool = False, reload: bool = False, always_build: bool = False
+    settings: Settings,
+    full_refresh: bool = False,
+    reload: bool = False,
+    always_build: bool = False,
+    accept_drift: bool = False,
 ) -> int:
     """Ingest the new or changed drops, then build everything downstream; 0 on success, 1 on
-    failure, 2 on bad input.
+    failure, 2 on bad input (a UserError).
 
     Drops already loaded and unchanged since (same files, sizes and modification times) are not
     read again, unless ``reload``. Consecutive pending drops are loaded in one run per range.
@@ -132,30 +258,50 @@ def run_pipeline(
     what was loaded, and the command still exits 1. The build is incremental unless
     ``full_refresh``. With no new or changed drop, and neither the project nor the publication
     changed since the last successful run, there is nothing to build: the run stops there,
-    unless ``always_build``.
+    unless ``always_build`` (or ``accept_drift``, which validates again accepting the drift of the
+    reviewed marts, and publishes them).
+
+    One run per warehouse at a time: a second one waits for the first (orchestration.runlock),
+    then finds what the first loaded. Runs left in progress by a killed process are closed first.
     """
+    check_locations(settings)
     drops = all_drop_dates(settings.landing_dir)
     if not drops:
-        _say(
+        raise UserError(
             f"no drop found in {settings.landing_dir} (expected <source>/<YYYY-MM-DD>/ folders); "
             "write sample data with `journey generate --out DIR` or set --landing"
         )
-        return 2
     if settings.first_drop_date and drops[0].isoformat() < settings.first_drop_date:
-        _say(
+        raise UserError(
             f"the landing zone holds drops from {drops[0]}, before JOURNEY_FIRST_DROP_DATE="
             f"{settings.first_drop_date}; move that date back or remove the older drops"
         )
-        return 2
-    defs = build_definitions(settings)
+    with _plain_errors(settings), run_lock(settings.duckdb_path, _say):
+        return _run_locked(settings, drops, full_refresh, reload, always_build, accept_drift)
+
+
+def _run_locked(
+    settings: Settings,
+    drops: list[date],
+    full_refresh: bool,
+    reload: bool,
+    always_build: bool,
+    accept_drift: bool,
+) -> int:
     instance = dagster_instance(settings)
+    for closed in reclaim_dead_runs(instance):
+        _say(f"closed {closed.describe()}")
+    wait_for_other_runs(instance)
+    for leftover in remove_leftovers(settings.publish_dir):
+        _say(f"removed {leftover}, left by an interrupted publication")
+    defs = build_definitions(settings)
     started = time.perf_counter()
     pending = drops if reload else pending_drops(settings)
     _say(
         f"{len(drops)} drops from {drops[0]} to {drops[-1]} in {settings.landing_dir}, "
         f"{len(pending)} new or changed; warehouse {settings.duckdb_path}"
     )
-    if not (pending or full_refresh or always_build) and settings.duckdb_path.exists():
+    if not (pending or full_refresh or always_build or accept_drift) and settings.duckdb_path.exists():
         finished = _up_to_date(settings)
         if finished:
             _say(
@@ -164,20 +310,31 @@ def run_pipeline(
             )
             return 0
     results = ingest_drops(defs, instance, pending)
-    _say("building the models " + ("from scratch (full refresh)" if full_refresh else "incrementally"))
+    if accept_drift and not (pending or full_refresh):
+        _say("validating the marts as they are, accepting their drift, and publishing them")
+        job, config = PUBLISH_JOB, build_run_config(accept_drift=True)
+        config["ops"].pop(DBT_ASSETS_NAME)
+    else:
+        _say("building the models " + ("from scratch (full refresh)" if full_refresh else "incrementally"))
+        job, config = BUILD_JOB, build_run_config(full_refresh, accept_drift)
     results.append(
-        defs.resolve_job_def(BUILD_JOB).execute_in_process(
-            instance=instance, run_config=build_run_config(full_refresh), raise_on_error=False
+        defs.resolve_job_def(job).execute_in_process(
+            instance=instance, run_config=config, tags=process_tags(), raise_on_error=False
         )
     )
     elapsed = time.perf_counter() - started
     runs = "runs " + ", ".join(r.run_id for r in results)
+    verdict = publication_verdict(settings, results[-1].run_id)
     if all(r.success for r in results):
         _record_success(settings)
-        _say(f"succeeded in {elapsed:.1f} s ({runs})")
+        _say(f"succeeded in {elapsed:.1f} s ({runs}); {verdict.line}")
         return 0
-    for result in results:
-        for message in _failures(result):
-            _say(message)
-    _say(f"FAILED after {elapsed:.1f} s ({runs}); see the Dagster UI for details")
+    failures = [f for r in results for f in _failures(r)]
+    for line in failures[:FAILURE_LINES]:
+        _say(line)
+    if len(failures) > FAILURE_LINES:
+        _say(f"... and {len(failures) - FAILURE_LINES} more (see the Dagster UI)")
+    for line in verdict.details:
+        _say(line)
+    _say(f"FAILED after {elapsed:.1f} s ({runs}); {verdict.line}")
     return 1

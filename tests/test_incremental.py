@@ -10,9 +10,13 @@ import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import dagster as dg
 import pytest
 
+from orchestration.definitions import build_definitions
+from orchestration.defs.automation import NEW_DROP_SENSOR
 from orchestration.ingestion import connect
+from orchestration.settings import Settings
 from tests.warehouse import mart_rows
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("incremental")]
@@ -182,3 +186,16 @@ def test_a_late_event_lands_in_its_month_and_stage(built: dict) -> None:
         assert january >= 1
     finally:
         conn.close()
+
+
+def test_journey_dev_on_an_up_to_date_warehouse_requests_no_run(built: dict) -> None:
+    """What `journey dev` would do first on the instance `journey run` used: the new-drop sensor and
+    the declarative automation find nothing to load and nothing to build."""
+    settings = Settings(landing_dir=built["landing"], duckdb_path=built["daily"])
+    defs = build_definitions(settings)
+    with dg.DagsterInstance.from_config(str(built["root"] / "dagster")) as instance:
+        sensor = next(s for s in defs.sensors if s.name == NEW_DROP_SENSOR)
+        tick = sensor(dg.build_sensor_context(instance=instance, definitions=defs))
+        assert isinstance(tick, dg.SkipReason) and "no new or changed drop" in tick.skip_message
+        automation = dg.evaluate_automation_conditions(defs=defs, instance=instance)
+        assert automation.total_requested == 0, [r.key for r in automation.results if r.true_subset.size]

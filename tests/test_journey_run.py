@@ -152,9 +152,73 @@ def test_run_fails_clearly_on_schema_drift(generated: tuple[Path, dict[str, str]
 
 def test_run_without_drops_says_what_to_do(tmp_path: Path) -> None:
     env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "dagster")}
+    (tmp_path / "empty").mkdir()
     done = _journey(["run", "--landing", str(tmp_path / "empty"), "--warehouse", str(tmp_path / "w.duckdb")], env)
     assert done.returncode == 2
     assert "no drop found" in done.stderr and "journey generate" in done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+
+
+def _one_line_error(done: subprocess.CompletedProcess[str], *expected: str) -> None:
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1, done.stderr
+    for text in expected:
+        assert text in done.stderr, done.stderr
+
+
+def test_bad_locations_are_one_clear_line(generated: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
+    root, env = generated
+    landing = root / "landing"
+    missing = tmp_path / "nowhere"
+    _one_line_error(
+        _journey(["run", "--landing", str(missing), "--warehouse", str(tmp_path / "w.duckdb")], env),
+        f"the landing zone {missing} does not exist",
+    )
+    a_file = tmp_path / "a-file.txt"
+    a_file.write_text("not a folder")
+    _one_line_error(
+        _journey(["run", "--landing", str(a_file), "--warehouse", str(tmp_path / "w.duckdb")], env),
+        "is a file, not a folder",
+    )
+    _one_line_error(
+        _journey(["run", "--landing", str(landing), "--warehouse", str(a_file / "w.duckdb")], env),
+        f"cannot create the warehouse {a_file / 'w.duckdb'}: {a_file} is a file, not a folder",
+    )
+    not_duckdb = tmp_path / "notes.duckdb"
+    not_duckdb.write_text("these are notes, not a database\n" * 10)
+    _one_line_error(
+        _journey(["run", "--landing", str(landing), "--warehouse", str(not_duckdb)], env),
+        f"{not_duckdb} is not a DuckDB database",
+    )
+    _one_line_error(
+        _journey(["run", "--landing", str(landing), "--warehouse", str(tmp_path)], env),
+        f"the warehouse {tmp_path} is a folder",
+    )
+    _one_line_error(
+        _journey(
+            ["run", "--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb")],
+            {**env, "DAGSTER_HOME": str(a_file / "dagster")},
+        ),
+        f"cannot use {a_file / 'dagster'} as the Dagster instance folder (DAGSTER_HOME)",
+    )
+
+
+def test_a_warehouse_in_a_folder_that_cannot_be_written_is_one_clear_line(
+    generated: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    root, env = generated
+    read_only = tmp_path / "read-only"
+    read_only.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(read_only)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a read-only file system here (needs root): {mounted.stderr.decode().strip()}")
+    try:
+        done = _journey(["run", "--landing", str(root / "landing"), "--warehouse", str(read_only / "w.duckdb")], env)
+    finally:
+        subprocess.run(["umount", str(read_only)], check=True)
+    _one_line_error(
+        done, f"cannot create the warehouse {read_only / 'w.duckdb'}: no permission to write in {read_only}"
+    )
 
 
 def test_help_lists_the_commands() -> None:

@@ -19,8 +19,10 @@ import pytest
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from orchestration.definitions import build_definitions
+from orchestration.defs import automation
 from orchestration.defs.automation import DAILY_SCHEDULE, FAILURE_SENSOR, NEW_DROP_SENSOR, WEBHOOK_ENV
 from orchestration.defs.jobs import DAILY_JOB, INGEST_JOB
+from orchestration.defs.recovery import process_tags
 from orchestration.generate import generate_landing_zone
 from orchestration.ingestion import connect
 from orchestration.run import build_run_config
@@ -79,8 +81,12 @@ def _sensor(defs: dg.Definitions, name: str) -> dg.SensorDefinition:
     return next(s for s in defs.sensors if s.name == name)
 
 
-def test_sensor_requests_one_run_per_new_range_and_the_run_loads_it(
-    zone: Path, tmp_path: Path, instance: dg.DagsterInstance
+def _range(request: dg.RunRequest) -> tuple[str, str]:
+    return request.tags[ASSET_PARTITION_RANGE_START_TAG], request.tags[ASSET_PARTITION_RANGE_END_TAG]
+
+
+def test_sensor_requests_what_the_warehouse_lacks_and_a_failed_range_again(
+    zone: Path, tmp_path: Path, instance: dg.DagsterInstance, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     landing = tmp_path / "landing"
     days = [date(2026, 3, d) for d in range(1, DAYS + 1)]
@@ -89,30 +95,69 @@ def test_sensor_requests_one_run_per_new_range_and_the_run_loads_it(
     defs = build_definitions(settings)
     sensor = _sensor(defs, NEW_DROP_SENSOR)
 
-    first = sensor(dg.build_sensor_context(instance=instance, definitions=defs))
-    assert [
-        (r.tags[ASSET_PARTITION_RANGE_START_TAG], r.tags[ASSET_PARTITION_RANGE_END_TAG]) for r in first.run_requests
-    ] == [("2026-03-01", "2026-03-02")]
-    quiet = sensor(dg.build_sensor_context(instance=instance, definitions=defs, cursor=first.cursor))
-    assert isinstance(quiet, dg.SkipReason)
+    def tick() -> dg.SensorResult | dg.SkipReason:
+        # no cursor is ever passed: what is loaded is read from the warehouse
+        return sensor(dg.build_sensor_context(instance=instance, definitions=defs))
 
+    [first] = tick().run_requests
+    assert _range(first) == ("2026-03-01", "2026-03-02")
+    assert defs.resolve_job_def(INGEST_JOB).execute_in_process(instance=instance, tags=first.tags).success
+    quiet = tick()
+    assert isinstance(quiet, dg.SkipReason) and "no new or changed drop" in quiet.skip_message
+
+    # a new drop, then a run of it that fails for a passing reason (its warehouse cannot be opened)
     _copy_drops(zone, landing, days[3:])
-    second = sensor(dg.build_sensor_context(instance=instance, definitions=defs, cursor=first.cursor))
-    [request] = second.run_requests
-    assert (request.tags[ASSET_PARTITION_RANGE_START_TAG], request.tags[ASSET_PARTITION_RANGE_END_TAG]) == (
-        "2026-03-04",
-        "2026-03-04",
+    [second] = tick().run_requests
+    assert _range(second) == ("2026-03-04", "2026-03-04")
+    broken = build_definitions(Settings(landing_dir=landing, duckdb_path=tmp_path / "broken" / "w.duckdb"))
+    (tmp_path / "broken").write_text("a file where the warehouse folder should be")
+    failed = broken.resolve_job_def(INGEST_JOB).execute_in_process(
+        instance=instance, tags=second.tags, raise_on_error=False
     )
-    assert request.run_key != first.run_requests[0].run_key
+    assert not failed.success
+    paused = tick()
+    assert isinstance(paused, dg.SkipReason) and "2026-03-04..2026-03-04" in paused.skip_message
+    monkeypatch.setattr(automation, "RETRY_FAILED_RANGE_SECONDS", 0.0)
+    [again] = tick().run_requests
+    assert _range(again) == ("2026-03-04", "2026-03-04")
 
-    result = defs.resolve_job_def(INGEST_JOB).execute_in_process(instance=instance, tags=request.tags)
+    result = defs.resolve_job_def(INGEST_JOB).execute_in_process(instance=instance, tags=again.tags)
     assert result.success
+    assert isinstance(tick(), dg.SkipReason)
     conn = connect(settings.duckdb_path, read_only=True)
     try:
         loaded = conn.execute("SELECT DISTINCT _drop_date FROM raw.web_events ORDER BY 1").fetchall()
     finally:
         conn.close()
-    assert [d for (d,) in loaded] == [days[3]]
+    assert [d for (d,) in loaded] == [days[0], days[1], days[3]]
+
+
+def test_sensor_waits_while_an_ingestion_run_is_under_way_or_the_warehouse_is_written(
+    zone: Path, tmp_path: Path, instance: dg.DagsterInstance
+) -> None:
+    landing = tmp_path / "landing"
+    _copy_drops(zone, landing, [START])
+    settings = _settings(tmp_path, landing)
+    connect(settings.duckdb_path).close()
+    defs = build_definitions(settings)
+    sensor = _sensor(defs, NEW_DROP_SENSOR)
+
+    holder = _hold_lock(settings.duckdb_path, 30)
+    try:
+        busy = sensor(dg.build_sensor_context(instance=instance, definitions=defs))
+    finally:
+        holder.kill()
+        holder.wait(timeout=60)
+    assert isinstance(busy, dg.SkipReason) and "is being written" in busy.skip_message
+
+    # a run under way in a live process (this one)
+    under_way = instance.create_run_for_job(
+        job_def=defs.resolve_job_def(INGEST_JOB),
+        status=dg.DagsterRunStatus.STARTED,
+        tags=process_tags(),
+    )
+    waiting = sensor(dg.build_sensor_context(instance=instance, definitions=defs))
+    assert isinstance(waiting, dg.SkipReason) and under_way.run_id in waiting.skip_message
 
 
 def test_daily_schedule_runs_the_day_and_a_partition_rerun_changes_nothing(

@@ -64,7 +64,7 @@ def _copy(settings: Settings, tmp_path: Path) -> Settings:
     target = tmp_path / "copy"
     target.mkdir()
     shutil.copy(settings.duckdb_path, target / "warehouse.duckdb")
-    shutil.copytree(settings.publish_dir, target / "published")
+    shutil.copytree(settings.publish_dir, target / "published", symlinks=True)
     return Settings(landing_dir=settings.landing_dir, duckdb_path=target / "warehouse.duckdb")
 
 
@@ -133,8 +133,11 @@ def test_corrupted_marts_block_publication(published: Settings, tmp_path: Path) 
     reader.close()
 
 
-def test_nps_jump_raises_a_drift_warning_but_publishes(published: Settings, tmp_path: Path) -> None:
+def test_nps_jump_raises_a_drift_warning_but_publishes(
+    published: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     settings = _copy(published, tmp_path)
+    monkeypatch.setenv("JOURNEY_DRIFT_MIN_RESPONSES", "1")  # the small sample's months count too
     conn = duckdb.connect(str(settings.duckdb_path))
     month, nps = conn.execute(
         "SELECT month, nps FROM marts.mart_cx_kpis_monthly WHERE nps IS NOT NULL ORDER BY month LIMIT 1"

@@ -18,8 +18,10 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
+from dagster._core.storage.dagster_run import IN_PROGRESS_RUN_STATUSES
 
 from orchestration.ingestion import connect
 from tests.warehouse import mart_rows
@@ -54,7 +56,9 @@ def _published(publish_dir: Path) -> dict[str, list[tuple]]:
     """Every published mart, rows sorted (the publication's own metadata aside)."""
     conn = duckdb.connect(str(publish_dir / "journey.duckdb"), read_only=True)
     try:
-        tables = [t for (t,) in conn.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts'")]
+        tables = [
+            t for (t,) in conn.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts'").fetchall()
+        ]
         return {
             t: conn.execute(f"SELECT * FROM marts.{t} ORDER BY ALL").fetchall() for t in tables if t != "_publication"
         }
@@ -118,7 +122,7 @@ def _run_until(args: list[str], env: dict[str, str], marker: str, delay: float) 
 @pytest.mark.parametrize(
     ("phase", "marker", "delay"),
     [
-        ("ingestion", "ingesting drops", 0.5),
+        ("ingestion", ": loading drops", 0.2),
         ("dbt build", "building the models", 3.0),
         ("validation and publication", "validated", 0.0),
     ],
@@ -139,6 +143,8 @@ def test_a_run_killed_at_any_phase_is_recovered_by_a_plain_rerun(
     rerun = _journey(run, env)
     assert rerun.returncode == 0, rerun.stderr[-3000:]
     assert "closed run" in rerun.stderr  # the killed run, left in progress, was found and closed
+    with dg.DagsterInstance.from_config(env["DAGSTER_HOME"]) as instance:
+        assert instance.get_runs(filters=dg.RunsFilter(statuses=IN_PROGRESS_RUN_STATUSES)) == []
     _assert_like_a_clean_run(zone, warehouse)
     again = _journey(run, env)
     assert again.returncode == 0 and "nothing new" in again.stderr

@@ -14,9 +14,11 @@ A new release is written in ``releases/.<name>.tmp`` and renamed into place, the
 is switched to it by renaming a new symbolic link over it (an atomic step on POSIX). So at any
 moment the three published paths resolve into the same release: a reader never sees the DuckDB
 file of one run beside the Parquet files or metadata of another, a reader that has files open
-keeps reading them, and the writer never waits for readers. The release before the current one
-is kept for readers that resolved the paths just before the switch; older ones, and the
-leftovers of a run killed while writing one, are removed by the next publication.
+keeps reading them, and the writer never waits for readers. A release that is no longer current
+is kept for readers that resolved the paths before the switch: the one before the current one
+always, the others for ``JOURNEY_RELEASE_GRACE_SECONDS`` (600 by default) after the release that
+replaced them was published. Older ones, and the leftovers of a run killed while writing one,
+are removed by the next publication.
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ RELEASES_DIR = "releases"
 CURRENT = "current"
 PUBLISHED_ENTRIES = (PUBLISHED_DATABASE, PARQUET_DIR, METADATA_FILE)
 KEPT_RELEASES = 2
+RELEASE_GRACE_SECONDS = 600
+_RELEASE_TIME = "%Y%m%dT%H%M%S%fZ"
 _TMP_SUFFIX = ".tmp"
 
 
@@ -76,7 +80,7 @@ def publish_marts(
     as_of = conn.execute("SELECT max(as_of) FROM intermediate.int_drops_summarised").fetchone()[0]
     row_counts = {m: conn.execute(f"SELECT count(*) FROM marts.{m}").fetchone()[0] for m in marts}
     now = datetime.now(UTC)
-    release = f"{now:%Y%m%dT%H%M%S%fZ}-{run_id[:8]}"
+    release = f"{now:{_RELEASE_TIME}}-{run_id[:8]}"
     publication = Publication(
         run_id=run_id,
         published_at=now.isoformat(timespec="seconds"),
@@ -116,7 +120,7 @@ def rewrite_current(
     if current is None:
         raise PublicationError(f"nothing is published in {publish_dir}")
     source = (publish_dir / CURRENT).resolve()
-    release = f"{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}-{run_id[:8]}"
+    release = f"{datetime.now(UTC):{_RELEASE_TIME}}-{run_id[:8]}"
     old = Publication(**{k: v for k, v in current.items() if k in Publication.__dataclass_fields__})
 
     def write(folder: Path) -> None:
@@ -147,7 +151,8 @@ def read_publication(publish_dir: Path) -> dict[str, Any] | None:
 
 def remove_leftovers(publish_dir: Path) -> list[Path]:
     """Remove what a publication killed half-way left behind (temporary releases and links, files
-    of the layout before releases) and the releases older than the kept ones; the removed paths."""
+    of the layout before releases) and the superseded releases past their grace period; the
+    removed paths."""
     removed: list[Path] = []
     if not publish_dir.is_dir():
         return removed
@@ -158,14 +163,39 @@ def remove_leftovers(publish_dir: Path) -> list[Path]:
     releases = publish_dir / RELEASES_DIR
     if releases.is_dir():
         current = (publish_dir / CURRENT).resolve() if (publish_dir / CURRENT).exists() else None
-        done = sorted((p for p in releases.iterdir() if not p.name.startswith(".")), reverse=True)
-        kept = [p for p in done if p.resolve() != current][: KEPT_RELEASES - 1]
+        done = sorted(p for p in releases.iterdir() if not p.name.startswith("."))
+        kept = {p for p in done if p.resolve() == current}
+        if current is not None:
+            earlier = [p for p in done if p.name < current.name]
+            kept.update(earlier[-(KEPT_RELEASES - 1) :])
+        grace = release_grace_seconds()
+        now = datetime.now(UTC)
+        for older, newer in zip(done, done[1:], strict=False):
+            superseded_at = _published_at(newer)
+            if superseded_at is not None and (now - superseded_at).total_seconds() < grace:
+                kept.add(older)
         for path in sorted(releases.iterdir()):
-            stale = path.name.startswith(".") or (path not in kept and path.resolve() != current)
-            if stale:
+            if path.name.startswith(".") or path not in kept:
                 _remove(path)
                 removed.append(path)
     return removed
+
+
+def release_grace_seconds() -> float:
+    """How long a superseded release stays readable (``JOURNEY_RELEASE_GRACE_SECONDS``)."""
+    raw = os.environ.get("JOURNEY_RELEASE_GRACE_SECONDS", "")
+    try:
+        return max(float(raw), 0.0) if raw.strip() else RELEASE_GRACE_SECONDS
+    except ValueError:
+        return RELEASE_GRACE_SECONDS
+
+
+def _published_at(release: Path) -> datetime | None:
+    """When a release was published, from its name (``<time>-<run>``)."""
+    try:
+        return datetime.strptime(release.name.split("-", 1)[0], _RELEASE_TIME).replace(tzinfo=UTC)
+    except ValueError:
+        return None
 
 
 def _release(publish_dir: Path, release: str, write: Callable[[Path], None]) -> None:

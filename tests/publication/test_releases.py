@@ -54,7 +54,8 @@ def _consistent(release: Path) -> str:
     return meta["run_id"]
 
 
-def test_each_publication_is_a_release_behind_stable_paths(tmp_path: Path) -> None:
+def test_each_publication_is_a_release_behind_stable_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JOURNEY_RELEASE_GRACE_SECONDS", "0")
     warehouse = _warehouse(tmp_path / "warehouse.duckdb")
     publish_dir = tmp_path / "published"
     conn = duckdb.connect(str(warehouse))
@@ -160,7 +161,9 @@ def test_readers_see_whole_releases_while_publications_go_on(tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize("delay", [0.05, 0.15, 0.3, 0.5, 0.8])
-def test_a_publication_killed_half_way_leaves_the_last_one_and_nothing_else(tmp_path: Path, delay: float) -> None:
+def test_a_publication_killed_half_way_leaves_the_last_one_and_nothing_else(
+    tmp_path: Path, delay: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
     warehouse = _warehouse(tmp_path / "warehouse.duckdb", customers=200_000)
     publish_dir = tmp_path / "published"
     conn = duckdb.connect(str(warehouse))
@@ -180,6 +183,7 @@ def test_a_publication_killed_half_way_leaves_the_last_one_and_nothing_else(tmp_
     # whatever moment the kill hit, the published paths lead to one whole release
     killed_at = _consistent(_release_of(publish_dir))
     assert killed_at.startswith("run-")
+    monkeypatch.setenv("JOURNEY_RELEASE_GRACE_SECONDS", "0")
     conn = duckdb.connect(str(warehouse))
     try:
         publish_marts(conn, MARTS, publish_dir, "run-after", {})
@@ -189,6 +193,29 @@ def test_a_publication_killed_half_way_leaves_the_last_one_and_nothing_else(tmp_
     leftovers = [p for p in publish_dir.rglob("*") if ".tmp" in p.name or p.name.endswith(".wal")]
     assert leftovers == []
     assert len(list((publish_dir / RELEASES_DIR).iterdir())) == 2
+
+
+def test_a_superseded_release_stays_readable_for_the_grace_period(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warehouse = _warehouse(tmp_path / "warehouse.duckdb")
+    publish_dir = tmp_path / "published"
+    monkeypatch.setenv("JOURNEY_RELEASE_GRACE_SECONDS", "3600")
+    conn = duckdb.connect(str(warehouse))
+    try:
+        first = None
+        for run in ("run-0001", "run-0002", "run-0003", "run-0004"):
+            publish_marts(conn, MARTS, publish_dir, run, {})
+            first = first or _release_of(publish_dir)
+        # a reader that resolved the first release three publications ago can still read it
+        assert _consistent(first) == "run-0001"
+        assert len(list((publish_dir / RELEASES_DIR).iterdir())) == 4
+        monkeypatch.setenv("JOURNEY_RELEASE_GRACE_SECONDS", "0")
+        publish_marts(conn, MARTS, publish_dir, "run-0005", {})
+    finally:
+        conn.close()
+    releases = sorted(p.name for p in (publish_dir / RELEASES_DIR).iterdir())
+    assert [r.rsplit("-", 1)[-1] for r in releases] == ["0004", "0005"]
 
 
 def test_purge_removes_deleted_customers_from_the_current_publication(tmp_path: Path) -> None:

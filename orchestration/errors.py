@@ -30,5 +30,8 @@ def is_out_of_space(error: BaseException) -> bool:
     return False
 
 
+OUT_OF_SPACE = "no space left on the device of"
+
+
 def out_of_space_message(what: str, path: object) -> str:
-    return f"no space left on the device of {path} ({what}); free some space, then run again"
+    return f"{OUT_OF_SPACE} {path} ({what}); free some space, then run again"

@@ -20,7 +20,7 @@ from orchestration.defs.dbt.assets import DBT_ASSETS_NAME
 from orchestration.defs.jobs import BUILD_JOB, INGEST_JOB, PUBLISH_JOB
 from orchestration.defs.quality.checks import gx_validate_marts
 from orchestration.defs.recovery import active_runs, process_tags, reclaim_dead_runs
-from orchestration.errors import OutOfSpace, UserError, is_out_of_space, out_of_space_message
+from orchestration.errors import OUT_OF_SPACE, OutOfSpace, UserError, is_out_of_space, out_of_space_message
 from orchestration.ingestion.changes import changed_drops
 from orchestration.ingestion.landing import all_drop_dates, contiguous_ranges
 from orchestration.ingestion.warehouse import connect
@@ -54,6 +54,7 @@ _RUN_CONFIG = {"loggers": {"compact": {"config": {"log_level": "INFO"}}}}
 WAIT_REPORT_SECONDS = 60.0
 WAIT_POLL_SECONDS = 2.0
 FAILURE_LINES = 20
+NEARLY_FULL_BYTES = 4 << 20  # a failed run on a device with less free space than this was out of space
 
 
 def _say(message: str) -> None:
@@ -205,8 +206,9 @@ def _record_success(settings: Settings) -> None:
         conn.close()
 
 
-def _space_problem(settings: Settings) -> str | None:
-    """The location, among those a run writes, whose device is full."""
+def _space_problem(settings: Settings, below: int | None = None) -> str | None:
+    """The location, among those a run writes, whose device is fullest (and has fewer than
+    ``below`` bytes free, when given)."""
     places = [
         ("warehouse", settings.duckdb_path.parent),
         ("publication", settings.publish_dir),
@@ -221,7 +223,9 @@ def _space_problem(settings: Settings) -> str | None:
         free = shutil.disk_usage(existing).free
         if fullest is None or free < fullest[0]:
             fullest = (free, what, path)
-    return out_of_space_message(fullest[1], fullest[2]) if fullest else None
+    if fullest is None or (below is not None and fullest[0] >= below):
+        return None
+    return out_of_space_message(fullest[1], fullest[2])
 
 
 @contextmanager
@@ -330,6 +334,11 @@ def _run_locked(
         _say(f"succeeded in {elapsed:.1f} s ({runs}); {verdict.line}")
         return 0
     failures = [f for r in results for f in _failures(r)]
+    full_disk = any(is_out_of_space(Exception(line)) for line in failures)
+    out_of_space = _space_problem(settings, below=None if full_disk else NEARLY_FULL_BYTES)
+    if out_of_space and not any(OUT_OF_SPACE in line for line in failures):
+        # a step that failed on a full device without saying so (dbt says only which nodes failed)
+        _say(out_of_space)
     for line in failures[:FAILURE_LINES]:
         _say(line)
     if len(failures) > FAILURE_LINES:

@@ -85,13 +85,26 @@ def zone(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     }
 
 
-def _deployment(zone: dict[str, object], tmp_path: Path) -> tuple[Path, Path, Path]:
-    """A landing zone without its last drops, loaded and published once; the later drops aside."""
-    landing, later = tmp_path / "landing", tmp_path / "later"
+@pytest.fixture(scope="module")
+def deployed(zone: dict[str, object]) -> Path:
+    """A deployment run once over the landing zone without its last drops: landing zone, later
+    drops aside, warehouse with its publication, Dagster instance. Tests take copies of it."""
+    root = zone["root"] / "deployed"
+    landing, later = root / "landing", root / "later"
     shutil.copytree(zone["landing"], landing)
     _move_later_drops(landing, later)
-    warehouse = tmp_path / "wh" / "warehouse.duckdb"
-    return landing, later, warehouse
+    env = _env(root)
+    done = _journey(["run", "--landing", str(landing), "--warehouse", str(root / "wh" / "warehouse.duckdb")], env)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return root
+
+
+def _deployment(deployed: Path, tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A copy of the deployment in ``tmp_path`` (landing zone, later drops, warehouse, Dagster
+    instance), as after its first run; the landing zone, the later drops and the warehouse."""
+    for name in ("landing", "later", "wh", "dagster"):
+        shutil.copytree(deployed / name, tmp_path / name, symlinks=True)
+    return tmp_path / "landing", tmp_path / "later", tmp_path / "wh" / "warehouse.duckdb"
 
 
 def _assert_like_a_clean_run(zone: dict[str, object], warehouse: Path) -> None:
@@ -123,18 +136,16 @@ def _run_until(args: list[str], env: dict[str, str], marker: str, delay: float) 
     ("phase", "marker", "delay"),
     [
         ("ingestion", ": loading drops", 0.2),
-        ("dbt build", "building the models", 3.0),
+        ("dbt build", "Running dbt command", 2.0),
         ("validation and publication", "validated", 0.0),
     ],
 )
 def test_a_run_killed_at_any_phase_is_recovered_by_a_plain_rerun(
-    zone: dict[str, object], tmp_path: Path, phase: str, marker: str, delay: float
+    zone: dict[str, object], deployed: Path, tmp_path: Path, phase: str, marker: str, delay: float
 ) -> None:
-    landing, later, warehouse = _deployment(zone, tmp_path)
+    landing, later, warehouse = _deployment(deployed, tmp_path)
     env = _env(tmp_path)
     run = ["run", "--landing", str(landing), "--warehouse", str(warehouse)]
-    first = _journey(run, env)
-    assert first.returncode == 0, first.stderr[-3000:]
     _move_later_drops(later, landing)
 
     output, code = _run_until(run, env, marker, delay)
@@ -142,7 +153,8 @@ def test_a_run_killed_at_any_phase_is_recovered_by_a_plain_rerun(
 
     rerun = _journey(run, env)
     assert rerun.returncode == 0, rerun.stderr[-3000:]
-    assert "closed run" in rerun.stderr  # the killed run, left in progress, was found and closed
+    # the killed run, left in progress, was found and closed
+    assert "closed run" in rerun.stderr, f"killed run said:\n{output[-1500:]}\nrerun said:\n{rerun.stderr[-1500:]}"
     with dg.DagsterInstance.from_config(env["DAGSTER_HOME"]) as instance:
         assert instance.get_runs(filters=dg.RunsFilter(statuses=IN_PROGRESS_RUN_STATUSES)) == []
     _assert_like_a_clean_run(zone, warehouse)
@@ -150,8 +162,10 @@ def test_a_run_killed_at_any_phase_is_recovered_by_a_plain_rerun(
     assert again.returncode == 0 and "nothing new" in again.stderr
 
 
-def test_two_runs_started_together_load_once_and_both_succeed(zone: dict[str, object], tmp_path: Path) -> None:
-    landing, later, warehouse = _deployment(zone, tmp_path)
+def test_two_runs_started_together_load_once_and_both_succeed(
+    zone: dict[str, object], deployed: Path, tmp_path: Path
+) -> None:
+    landing, later, warehouse = _deployment(deployed, tmp_path)
     _move_later_drops(later, landing)
     env = _env(tmp_path)
     run = [*JOURNEY, "run", "--landing", str(landing), "--warehouse", str(warehouse)]
@@ -192,28 +206,26 @@ def small_disks(tmp_path: Path) -> Iterator[dict[str, Path]]:
 def _fill(disk: Path) -> Path:
     """Fill a file system up to its last byte; the file that does it."""
     filler = disk / "filler"
-    with open(filler, "wb") as fh:
-        chunk = b"\0" * (1 << 20)
-        try:
-            while True:
-                fh.write(chunk)
-                fh.flush()
-        except OSError:
-            pass
-        for size in (1 << 16, 1 << 12, 1 << 8, 1):
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    try:
+        for size in (1 << 20, 1 << 16, 1 << 12, 1 << 8, 1):
+            chunk = b"\0" * size
             try:
-                while True:
-                    fh.write(b"\0" * size)
-                    fh.flush()
+                while os.write(fd, chunk) > 0:
+                    pass
             except OSError:
                 continue
+    finally:
+        os.close(fd)
     return filler
 
 
 def test_a_full_disk_is_one_line_keeps_the_publication_and_is_recovered(
     zone: dict[str, object], tmp_path: Path, small_disks: dict[str, Path]
 ) -> None:
-    landing, later, _ = _deployment(zone, tmp_path)
+    landing, later = tmp_path / "landing", tmp_path / "later"
+    shutil.copytree(zone["landing"], landing)
+    _move_later_drops(landing, later)
     warehouse = small_disks["warehouse"] / "warehouse.duckdb"
     publish_dir = small_disks["publication"] / "published"
     env = {

@@ -9,7 +9,7 @@ import dagster as dg
 import duckdb
 
 from orchestration.ingestion.changes import changed_drops
-from orchestration.ingestion.landing import all_drop_dates
+from orchestration.ingestion.landing import all_drop_dates, landing_warnings
 from orchestration.ingestion.warehouse import connect, is_lock_error
 from orchestration.run import dagster_instance
 from orchestration.settings import Settings
@@ -19,6 +19,10 @@ RECENT_RUNS = 5
 
 
 def _landing_lines(settings: Settings) -> list[str]:
+    return _drop_lines(settings) + [f"warning: {w}" for w in landing_warnings(settings.landing_dir)]
+
+
+def _drop_lines(settings: Settings) -> list[str]:
     drops = all_drop_dates(settings.landing_dir) if settings.landing_dir.is_dir() else []
     if not drops:
         return [f"landing zone: no drop in {settings.landing_dir}"]

@@ -22,7 +22,7 @@ from orchestration.defs.quality.checks import gx_validate_marts
 from orchestration.defs.recovery import active_runs, process_tags, reclaim_dead_runs
 from orchestration.errors import OutOfSpace, UserError, is_out_of_space, out_of_space_message
 from orchestration.ingestion.changes import changed_drops
-from orchestration.ingestion.landing import all_drop_dates, contiguous_ranges
+from orchestration.ingestion.landing import all_drop_dates, contiguous_ranges, landing_warnings
 from orchestration.ingestion.warehouse import connect
 from orchestration.publication import remove_leftovers
 from orchestration.publication.publish import PUBLISHED_DATABASE
@@ -267,9 +267,11 @@ def run_pipeline(
     check_locations(settings)
     drops = all_drop_dates(settings.landing_dir)
     if not drops:
+        skipped = landing_warnings(settings.landing_dir)
         raise UserError(
             f"no drop found in {settings.landing_dir} (expected <source>/<YYYY-MM-DD>/ folders); "
             "write sample data with `journey generate --out DIR` or set --landing"
+            + (f"; not loaded: {'; '.join(skipped)}" if skipped else "")
         )
     if settings.first_drop_date and drops[0].isoformat() < settings.first_drop_date:
         raise UserError(
@@ -301,6 +303,8 @@ def _run_locked(
         f"{len(drops)} drops from {drops[0]} to {drops[-1]} in {settings.landing_dir}, "
         f"{len(pending)} new or changed; warehouse {settings.duckdb_path}"
     )
+    for warning in landing_warnings(settings.landing_dir):
+        _say(f"warning: {warning}")
     if not (pending or full_refresh or always_build or accept_drift) and settings.duckdb_path.exists():
         finished = _up_to_date(settings)
         if finished:

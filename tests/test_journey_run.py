@@ -165,7 +165,7 @@ def test_hostile_landing_zone_is_reported_and_loads_the_rest(
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stderr
     rel = broken.relative_to(landing).as_posix()
-    [failure] = [line for line in done.stderr.splitlines() if rel in line]
+    [failure] = [line for line in done.stderr.splitlines() if rel in line and "ingest_web" in line]
     assert failure == (
         f"journey run: ingest_web: {rel}: cannot be read: truncated gzip file (it ends before its end-of-stream "
         f"marker) (drop {web_drops[2].name} of web not loaded)"
@@ -196,7 +196,8 @@ def test_hostile_landing_zone_is_reported_and_loads_the_rest(
     status = _journey(["status", "--landing", str(landing), "--warehouse", str(warehouse)], env)
     for warning in warnings:
         assert f"{warning}\n" in status.stdout
-    assert f"1 drops new or changed: {web_drops[2].name}" in status.stdout
+    assert status.returncode == 1 and "0 drops new or changed" in status.stdout
+    assert f"rejected: web drop {web_drops[2].name} (rejected " in status.stdout
 
 
 def test_run_fails_clearly_on_schema_drift(generated: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
@@ -207,10 +208,30 @@ def test_run_fails_clearly_on_schema_drift(generated: tuple[Path, dict[str, str]
     text = target.read_text(encoding="utf-8")
     target.write_text(text.replace("ordered_at", "order_date", 1), encoding="utf-8")
 
-    done = _journey(["run", "--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb")], env)
+    warehouse = tmp_path / "w.duckdb"
+    done = _journey(["run", "--landing", str(landing), "--warehouse", str(warehouse)], env)
     assert done.returncode == 1
     rel = target.relative_to(landing).as_posix()
+    drop = target.parent.name
     assert f"{rel}: required column 'ordered_at' is missing" in done.stderr
+    assert f"journey run: rejected: crm drop {drop} (rejected " in done.stderr
+
+    # the rejected drop is not loaded again while its files stay as they are, and it is said each time
+    again = _journey(["run", "--landing", str(landing), "--warehouse", str(warehouse)], env)
+    assert again.returncode == 1, again.stderr
+    assert ", 0 new or changed" in again.stderr and "ingesting" not in again.stderr
+    [rejected] = [line for line in again.stderr.splitlines() if "rejected: crm" in line]
+    assert f"): {rel}: required column 'ordered_at' is missing (header: " in rejected
+    status = _journey(["status", "--landing", str(landing), "--warehouse", str(warehouse)], env)
+    assert status.returncode == 1 and f"rejected: crm drop {drop}" in status.stdout
+
+    # fixed, it is loaded by the next run, which succeeds
+    target.write_text(text, encoding="utf-8")
+    fixed = _journey(["run", "--landing", str(landing), "--warehouse", str(warehouse)], env)
+    assert fixed.returncode == 0, fixed.stderr
+    assert "1 new or changed" in fixed.stderr and "rejected" not in fixed.stderr
+    status = _journey(["status", "--landing", str(landing), "--warehouse", str(warehouse)], env)
+    assert status.returncode == 0 and "rejected" not in status.stdout
 
 
 def test_run_without_drops_says_what_to_do(tmp_path: Path) -> None:

@@ -119,7 +119,7 @@ def load_source(
     while True:
         failed = {p.drop_date for p in problems}
         try:
-            reports = _load_in_transaction(conn, landing_dir, source, drops, files, failed, progress)
+            reports = _load_in_transaction(conn, landing_dir, source, drops, files, problems, progress)
         except _DropsFailed as found:
             problems.extend(found.problems)
             continue
@@ -154,9 +154,10 @@ def _load_in_transaction(
     source: str,
     drops: list[date],
     files: dict[str, list[LandedFile]],
-    failed: set[date],
+    problems: list[SchemaProblem],
     progress: Progress | None,
 ) -> list[FileReport]:
+    failed = {p.drop_date for p in problems}
     good = [d for d in drops if d not in failed]
     conn.execute("BEGIN TRANSACTION")
     try:
@@ -166,6 +167,7 @@ def _load_in_transaction(
             todo = [f for f in files[entity.name] if f.drop_date not in failed]
             reports.extend(_load_entity(conn, entity, todo, progress))
         _record_audit(conn, landing_dir, source, good, reports)
+        _record_rejected(conn, landing_dir, source, drops, problems)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -224,6 +226,32 @@ def _record_audit(
                 (source, d, sum(1 for r in reports if r.drop_date == d), drop_signature(landing_dir, source, d))
                 for d in present
             ],
+        )
+
+
+def _record_rejected(
+    conn: duckdb.DuckDBPyConnection,
+    landing_dir: Path,
+    source: str,
+    drops: list[date],
+    problems: list[SchemaProblem],
+) -> None:
+    """Replace the rejections of these drops by this load's: one row per failed drop, with the
+    signature of its folder and every reason."""
+    conn.execute(
+        f"DELETE FROM {RAW_SCHEMA}.rejected_drops WHERE source = ? AND list_contains(?, drop_date)", [source, drops]
+    )
+    rows = []
+    for drop in sorted({p.drop_date for p in problems}):
+        signature = drop_signature(landing_dir, source, drop)
+        if signature is not None:
+            reasons = "; ".join(p.message for p in problems if p.drop_date == drop)
+            rows.append((source, drop, signature, reasons))
+    if rows:
+        conn.executemany(
+            f"INSERT INTO {RAW_SCHEMA}.rejected_drops "
+            "VALUES (?, ?, ?, ?, CAST(get_current_timestamp() AT TIME ZONE 'UTC' AS TIMESTAMP))",
+            rows,
         )
 
 

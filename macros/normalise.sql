@@ -20,8 +20,9 @@
     case lower(trim({{ column }})) when 'true' then true when 'false' then false end
 {%- endmacro %}
 
+{#- Amounts: the type ingestion checks every amount fits (var amount_type). -#}
 {% macro to_number(column) -%}
-    cast(nullif(trim({{ column }}), '') as decimal(18, 2))
+    cast(nullif(trim({{ column }}), '') as {{ var('amount_type') }})
 {%- endmacro %}
 
 {% macro to_int(column) -%}

@@ -21,8 +21,8 @@ from orchestration.defs.jobs import BUILD_JOB, INGEST_JOB, PUBLISH_JOB
 from orchestration.defs.quality.checks import gx_validate_marts
 from orchestration.defs.recovery import active_runs, process_tags, reclaim_dead_runs
 from orchestration.errors import OUT_OF_SPACE, OutOfSpace, UserError, is_out_of_space, out_of_space_message
-from orchestration.ingestion.changes import changed_drops
-from orchestration.ingestion.landing import all_drop_dates, contiguous_ranges
+from orchestration.ingestion.changes import REJECTED_ADVICE, changed_drops, rejected_drops
+from orchestration.ingestion.landing import all_drop_dates, contiguous_ranges, landing_warnings
 from orchestration.ingestion.warehouse import connect
 from orchestration.publication import remove_leftovers
 from orchestration.publication.publish import PUBLISHED_DATABASE
@@ -198,6 +198,23 @@ def _up_to_date(settings: Settings) -> str | None:
     return None if last is None else f"{last.finished_at:%Y-%m-%d %H:%M:%S} UTC"
 
 
+def _report_rejected(settings: Settings, code: int) -> int:
+    """List the drops rejected as their files are; 1 while any remains, else ``code``."""
+    if not settings.duckdb_path.exists():
+        return code
+    conn = connect(settings.duckdb_path, read_only=True, on_wait=_say)
+    try:
+        rejected = rejected_drops(conn, settings.landing_dir)
+    finally:
+        conn.close()
+    for drop in rejected:
+        _say(f"rejected: {drop.describe()}")
+    if rejected:
+        _say(f"{len(rejected)} drop{'s' if len(rejected) > 1 else ''} rejected; {REJECTED_ADVICE}")
+        return 1
+    return code
+
+
 def _record_success(settings: Settings) -> None:
     conn = connect(settings.duckdb_path, on_wait=_say)
     try:
@@ -271,9 +288,11 @@ def run_pipeline(
     check_locations(settings)
     drops = all_drop_dates(settings.landing_dir)
     if not drops:
+        skipped = landing_warnings(settings.landing_dir)
         raise UserError(
             f"no drop found in {settings.landing_dir} (expected <source>/<YYYY-MM-DD>/ folders); "
             "write sample data with `journey generate --out DIR` or set --landing"
+            + (f"; not loaded: {'; '.join(skipped)}" if skipped else "")
         )
     if settings.first_drop_date and drops[0].isoformat() < settings.first_drop_date:
         raise UserError(
@@ -305,6 +324,8 @@ def _run_locked(
         f"{len(drops)} drops from {drops[0]} to {drops[-1]} in {settings.landing_dir}, "
         f"{len(pending)} new or changed; warehouse {settings.duckdb_path}"
     )
+    for warning in landing_warnings(settings.landing_dir):
+        _say(f"warning: {warning}")
     if not (pending or full_refresh or always_build or accept_drift) and settings.duckdb_path.exists():
         finished = _up_to_date(settings)
         if finished:
@@ -312,7 +333,7 @@ def _run_locked(
                 f"nothing new since the successful run of {finished}: the marts and their publication are "
                 "up to date (--always-build to build anyway)"
             )
-            return 0
+            return _report_rejected(settings, 0)
     results = ingest_drops(defs, instance, pending)
     if accept_drift and not (pending or full_refresh):
         _say("validating the marts as they are, accepting their drift, and publishing them")
@@ -332,7 +353,7 @@ def _run_locked(
     if all(r.success for r in results):
         _record_success(settings)
         _say(f"succeeded in {elapsed:.1f} s ({runs}); {verdict.line}")
-        return 0
+        return _report_rejected(settings, 0)
     failures = [f for r in results for f in _failures(r)]
     full_disk = any(is_out_of_space(Exception(line)) for line in failures)
     out_of_space = _space_problem(settings, below=None if full_disk else NEARLY_FULL_BYTES)
@@ -346,4 +367,4 @@ def _run_locked(
     for line in verdict.details:
         _say(line)
     _say(f"FAILED after {elapsed:.1f} s ({runs}); {verdict.line}")
-    return 1
+    return _report_rejected(settings, 1)

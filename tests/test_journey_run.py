@@ -136,6 +136,70 @@ def test_corrupted_line_is_quarantined_with_file_and_line(
     assert row == (lines[2].rstrip("\n"), "not valid JSON")
 
 
+def test_hostile_landing_zone_is_reported_and_loads_the_rest(
+    generated: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
+    """Odd names, a link out of the landing zone, a truncated gzip and folders that are not
+    drop dates: each is said in one line, and everything else loads."""
+    root, env = generated
+    landing = tmp_path / "landing"
+    subprocess.run(["cp", "-r", str(root / "landing"), str(landing)], check=True)
+    web_drops = sorted((landing / "web").iterdir())
+    sample = sorted(web_drops[0].glob("events-*.ndjson"))[0]
+    text = sample.read_text(encoding="utf-8")
+    lines = text.count("\n")
+    # each is a copy of the sample file: read once each, as itself
+    odd = web_drops[1]
+    for name in ["events-[1].ndjson", "events-*.ndjson"]:
+        (odd / name).write_text(text, encoding="utf-8")
+    (odd / "events-passwd.ndjson").symlink_to("/etc/passwd")
+    broken = web_drops[2] / "events-9.ndjson.gz"
+    packed = gzip.compress(text.encode() * 20)
+    broken.write_bytes(packed[: len(packed) // 2])
+    for name in ["2026-13-45", "latest", "2026-02-30", "2026-1-5"]:
+        (landing / "web" / name).mkdir()
+        (landing / "web" / name / sample.name).write_text(text, encoding="utf-8")
+    warehouse = tmp_path / "w.duckdb"
+
+    done = _journey(["run", "--landing", str(landing), "--warehouse", str(warehouse)], env)
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    rel = broken.relative_to(landing).as_posix()
+    [failure] = [line for line in done.stderr.splitlines() if rel in line and "ingest_web" in line]
+    assert failure == (
+        f"journey run: ingest_web: {rel}: cannot be read: truncated gzip file (it ends before its end-of-stream "
+        f"marker) (drop {web_drops[2].name} of web not loaded)"
+    )
+    warnings = [
+        f"warning: {(odd / 'events-passwd.ndjson').relative_to(landing).as_posix()} is a link to /etc/passwd, "
+        "outside the landing zone: not read",
+        *[
+            f"warning: web/{name} is not a drop date (a real date, YYYY-MM-DD): 1 file, {lines:,} lines not loaded"
+            for name in ["2026-02-30", "2026-1-5", "2026-13-45", "latest"]
+        ],
+    ]
+    for warning in warnings:
+        assert f"journey run: {warning}\n" in done.stderr
+
+    conn = connect(warehouse, read_only=True)
+    try:
+        loaded = conn.execute("SELECT drop_date FROM raw.loaded_drops WHERE source = 'web' ORDER BY 1").fetchall()
+        per_file = dict(conn.execute("SELECT _file, count(*) FROM raw.web_events GROUP BY 1").fetchall())
+        passwd = conn.execute("SELECT count(*) FROM raw.quarantine WHERE raw_text LIKE 'root:%'").fetchone()[0]
+    finally:
+        conn.close()
+    assert [d.isoformat() for (d,) in loaded] == [d.name for d in web_drops if d != web_drops[2]]
+    for name in ["events-[1].ndjson", "events-*.ndjson"]:
+        assert per_file[f"web/{odd.name}/{name}"] == per_file[sample.relative_to(landing).as_posix()]
+    assert passwd == 0
+
+    status = _journey(["status", "--landing", str(landing), "--warehouse", str(warehouse)], env)
+    for warning in warnings:
+        assert f"{warning}\n" in status.stdout
+    assert status.returncode == 1 and "0 drops new or changed" in status.stdout
+    assert f"rejected: web drop {web_drops[2].name} (rejected " in status.stdout
+
+
 def test_run_fails_clearly_on_schema_drift(generated: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
     root, env = generated
     landing = tmp_path / "landing"
@@ -144,10 +208,30 @@ def test_run_fails_clearly_on_schema_drift(generated: tuple[Path, dict[str, str]
     text = target.read_text(encoding="utf-8")
     target.write_text(text.replace("ordered_at", "order_date", 1), encoding="utf-8")
 
-    done = _journey(["run", "--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb")], env)
+    warehouse = tmp_path / "w.duckdb"
+    done = _journey(["run", "--landing", str(landing), "--warehouse", str(warehouse)], env)
     assert done.returncode == 1
     rel = target.relative_to(landing).as_posix()
+    drop = target.parent.name
     assert f"{rel}: required column 'ordered_at' is missing" in done.stderr
+    assert f"journey run: rejected: crm drop {drop} (rejected " in done.stderr
+
+    # the rejected drop is not loaded again while its files stay as they are, and it is said each time
+    again = _journey(["run", "--landing", str(landing), "--warehouse", str(warehouse)], env)
+    assert again.returncode == 1, again.stderr
+    assert ", 0 new or changed" in again.stderr and "ingesting" not in again.stderr
+    [rejected] = [line for line in again.stderr.splitlines() if "rejected: crm" in line]
+    assert f"): {rel}: required column 'ordered_at' is missing (header: " in rejected
+    status = _journey(["status", "--landing", str(landing), "--warehouse", str(warehouse)], env)
+    assert status.returncode == 1 and f"rejected: crm drop {drop}" in status.stdout
+
+    # fixed, it is loaded by the next run, which succeeds
+    target.write_text(text, encoding="utf-8")
+    fixed = _journey(["run", "--landing", str(landing), "--warehouse", str(warehouse)], env)
+    assert fixed.returncode == 0, fixed.stderr
+    assert "1 new or changed" in fixed.stderr and "rejected" not in fixed.stderr
+    status = _journey(["status", "--landing", str(landing), "--warehouse", str(warehouse)], env)
+    assert status.returncode == 0 and "rejected" not in status.stdout
 
 
 def test_run_without_drops_says_what_to_do(tmp_path: Path) -> None:

@@ -103,7 +103,8 @@ def build_new_drop_sensor(settings: Settings, ingest_job: str, daily_job: str) -
         default_status=dg.DefaultSensorStatus.RUNNING,
         description="Watch the landing zone; ingest the drop folders that are new or changed (files, sizes, "
         "modification times) against what the warehouse holds (raw.loaded_drops), in one run per range of "
-        "consecutive days. A range whose run failed is requested again after a pause. The marts then "
+        "consecutive days; a drop rejected for breaking the contract (raw.rejected_drops) only once its files "
+        "change. A range whose run failed is requested again after a pause. The marts then "
         "refresh through declarative automation. Also closes runs left in progress by a dead process.",
     )
     def new_drop_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:

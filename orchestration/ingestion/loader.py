@@ -4,17 +4,21 @@ For a set of drop dates, everything the warehouse holds for those drops of the s
 (raw rows, quarantine, file audit) is replaced in one transaction by what the landing
 zone holds now. Readable records go to ``raw.<source>_<entity>`` exactly as delivered;
 unreadable ones to ``raw.quarantine`` with file, line and reason. A file whose columns
-break the contract fails its drop: nothing of that source's drop is written and the
-previous load of it stays as it was.
+break the contract, or that cannot be read at all, fails its drop: nothing of that source's
+drop is written and the previous load of it stays as it was.
+
+Every file is read as itself: DuckDB reads a scratch link or copy of it under a plain name
+(DuckDB's readers take names as glob patterns), and only files inside the landing zone are read.
 """
 
 from __future__ import annotations
 
-import csv
 import gzip
-import io
+import os
+import re
 import shutil
 import tempfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,14 +27,16 @@ from pathlib import Path
 import duckdb
 
 from .contract import Entity, Format, entities_of
-from .landing import LandedFile, drop_signature, entity_files
+from .landing import LandedFile, drop_signature, entity_files, inside
 from .records import (
+    INVALID_UTF8,
     csv_fields_expr,
     csv_records_sql,
     csv_well_formed_expr,
     lines_sql,
     quote_literal,
     reason_expr,
+    split_csv_header,
     strip_cr,
 )
 from .warehouse import RAW_SCHEMA, ensure_raw_schema, raw_columns
@@ -54,7 +60,9 @@ class FileReport:
 
 @dataclass(frozen=True)
 class SchemaProblem:
-    """A file whose columns do not match the contract."""
+    """A file that fails its drop: its columns do not match the contract (``column`` names the
+    column), or it cannot be read at all (``column`` is ``(file)``). ``message`` is one line
+    naming the file and the cause."""
 
     file: str
     drop_date: date
@@ -71,6 +79,7 @@ class SourceLoad:
     loaded_drops: list[date] = field(default_factory=list)
     files: list[FileReport] = field(default_factory=list)
     problems: list[SchemaProblem] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
 
     def entity_files(self, entity: str) -> list[FileReport]:
         return [f for f in self.files if f.entity == entity]
@@ -89,7 +98,7 @@ class SourceLoad:
         return sorted({p.drop_date for p in self.problems})
 
 
-class _DriftFound(Exception):
+class _DropsFailed(Exception):
     def __init__(self, problems: list[SchemaProblem]):
         super().__init__(problems)
         self.problems = problems
@@ -106,17 +115,37 @@ def load_source(
     ensure_raw_schema(conn)
     entities = entities_of(source)
     files = {e.name: entity_files(landing_dir, e, drops) for e in entities}
-    problems = [p for e in entities if e.format is Format.CSV for f in files[e.name] for p in _header_problems(e, f)]
+    problems = [p for e in entities for f in files[e.name] for p in _file_problems(e, f)]
     while True:
         failed = {p.drop_date for p in problems}
         try:
-            reports = _load_in_transaction(conn, landing_dir, source, drops, files, failed, progress)
-        except _DriftFound as drift:
-            problems.extend(drift.problems)
+            reports = _load_in_transaction(conn, landing_dir, source, drops, files, problems, progress)
+        except _DropsFailed as found:
+            problems.extend(found.problems)
             continue
         break
     loaded = [d for d in drops if d not in failed and (landing_dir / source / d.isoformat()).is_dir()]
-    return SourceLoad(source=source, drops=list(drops), loaded_drops=loaded, files=reports, problems=problems)
+    return SourceLoad(
+        source=source,
+        drops=list(drops),
+        loaded_drops=loaded,
+        files=reports,
+        problems=problems,
+        skipped=_outside_files(landing_dir, source, drops),
+    )
+
+
+def _outside_files(landing_dir: Path, source: str, drops: list[date]) -> list[str]:
+    """Entries of the drop folders whose real path is outside the landing zone (never read)."""
+    skipped = []
+    for drop in drops:
+        folder = landing_dir / source / drop.isoformat()
+        if folder.is_symlink() and not inside(folder, landing_dir):
+            skipped.append(folder.relative_to(landing_dir).as_posix())
+        elif folder.is_dir():
+            outside = [p for p in sorted(folder.iterdir()) if not inside(p, landing_dir)]
+            skipped += [p.relative_to(landing_dir).as_posix() for p in outside]
+    return skipped
 
 
 def _load_in_transaction(
@@ -125,9 +154,10 @@ def _load_in_transaction(
     source: str,
     drops: list[date],
     files: dict[str, list[LandedFile]],
-    failed: set[date],
+    problems: list[SchemaProblem],
     progress: Progress | None,
 ) -> list[FileReport]:
+    failed = {p.drop_date for p in problems}
     good = [d for d in drops if d not in failed]
     conn.execute("BEGIN TRANSACTION")
     try:
@@ -137,6 +167,7 @@ def _load_in_transaction(
             todo = [f for f in files[entity.name] if f.drop_date not in failed]
             reports.extend(_load_entity(conn, entity, todo, progress))
         _record_audit(conn, landing_dir, source, good, reports)
+        _record_rejected(conn, landing_dir, source, drops, problems)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -198,6 +229,32 @@ def _record_audit(
         )
 
 
+def _record_rejected(
+    conn: duckdb.DuckDBPyConnection,
+    landing_dir: Path,
+    source: str,
+    drops: list[date],
+    problems: list[SchemaProblem],
+) -> None:
+    """Replace the rejections of these drops by this load's: one row per failed drop, with the
+    signature of its folder and every reason."""
+    conn.execute(
+        f"DELETE FROM {RAW_SCHEMA}.rejected_drops WHERE source = ? AND list_contains(?, drop_date)", [source, drops]
+    )
+    rows = []
+    for drop in sorted({p.drop_date for p in problems}):
+        signature = drop_signature(landing_dir, source, drop)
+        if signature is not None:
+            reasons = "; ".join(p.message for p in problems if p.drop_date == drop)
+            rows.append((source, drop, signature, reasons))
+    if rows:
+        conn.executemany(
+            f"INSERT INTO {RAW_SCHEMA}.rejected_drops "
+            "VALUES (?, ?, ?, ?, CAST(get_current_timestamp() AT TIME ZONE 'UTC' AS TIMESTAMP))",
+            rows,
+        )
+
+
 def _load_entity(
     conn: duckdb.DuckDBPyConnection,
     entity: Entity,
@@ -210,6 +267,7 @@ def _load_entity(
         with tempfile.TemporaryDirectory(prefix="journey-ingest-") as scratch:
             paths = _register_files(conn, batch, Path(scratch))
             conn.execute(f"CREATE OR REPLACE TEMP TABLE _lines AS {lines_sql('_files', paths)}")
+            _read_invalid_utf8(conn, batch, Path(scratch))
             if entity.format is Format.CSV:
                 _check_csv(conn, entity, header or ())
             else:
@@ -228,12 +286,12 @@ def _batches(entity: Entity, files: list[LandedFile]) -> Iterator[tuple[tuple[st
     groups: dict[tuple[str, ...] | None, list[LandedFile]] = {}
     for f in files:
         header = _read_header(f) if entity.format is Format.CSV else None
-        groups.setdefault(header, []).append(f)
+        groups.setdefault(header if isinstance(header, tuple) else None, []).append(f)
     for header, group in groups.items():
         batch: list[LandedFile] = []
         size = 0
         for f in group:
-            file_size = f.path.stat().st_size * (6 if f.compressed else 1)
+            file_size = f.real_path.stat().st_size * (6 if f.compressed else 1)
             if batch and size + file_size > BATCH_BYTES:
                 yield header, batch
                 batch, size = [], 0
@@ -243,37 +301,119 @@ def _batches(entity: Entity, files: list[LandedFile]) -> Iterator[tuple[tuple[st
             yield header, batch
 
 
+def _glob_literal(path: Path) -> str:
+    """``path`` as a DuckDB file pattern that matches only itself."""
+    return re.sub(r"([*?\[])", r"[\1]", str(path))
+
+
+def _read_path(scratch: Path, idx: int) -> Path:
+    return scratch / f"{idx}.txt"
+
+
 def _register_files(conn: duckdb.DuckDBPyConnection, batch: list[LandedFile], scratch: Path) -> list[str]:
-    """Fill the ``_files`` scratch table; gzip files are streamed out to ``scratch`` first."""
+    """Fill the ``_files`` scratch table and give every file of the batch a plain name in
+    ``scratch``: a link to the file, or for gzip files the content streamed out. Returns the
+    patterns DuckDB reads them by. A gzip file that cannot be read fails its drop."""
     rows = []
     for idx, f in enumerate(batch):
-        read_path = f.path
+        read_path = _read_path(scratch, idx)
         if f.compressed:
-            read_path = scratch / f"{idx}-{f.path.name[:-3]}"
-            with gzip.open(f.path, "rb") as src, read_path.open("wb") as dst:
-                shutil.copyfileobj(src, dst, 1 << 20)
+            try:
+                with gzip.open(f.real_path, "rb") as src, read_path.open("wb") as dst:
+                    shutil.copyfileobj(src, dst, 1 << 20)
+            except (OSError, EOFError, zlib.error) as error:
+                if isinstance(error, OSError) and _is_full_disk(error):
+                    raise
+                raise _DropsFailed([_unreadable(f, error)]) from error
+        else:
+            os.symlink(f.real_path, read_path)
         rows.append((idx, str(read_path), f.relative_path, f.drop_date))
     conn.execute(
         "CREATE OR REPLACE TEMP TABLE _files (file_idx INTEGER, read_path VARCHAR, rel VARCHAR, drop_date DATE)"
     )
     conn.executemany("INSERT INTO _files VALUES (?, ?, ?, ?)", rows)
-    return [row[1] for row in rows]
+    return [_glob_literal(Path(row[1])) for row in rows]
 
 
-def _read_header(f: LandedFile) -> tuple[str, ...] | None:
-    """Column names on line 1, or None for an empty file."""
+def _is_full_disk(error: OSError) -> bool:
+    return error.errno in (28, 122)  # ENOSPC, EDQUOT: the scratch space, not the file, is at fault
+
+
+def _read_invalid_utf8(conn: duckdb.DuckDBPyConnection, batch: list[LandedFile], scratch: Path) -> None:
+    """Read the files DuckDB could not decode (invalid UTF-8) line by line: every line that is
+    not valid UTF-8 is kept with its bytes escaped (``\\xff``) and marked, to be quarantined."""
+    read = {row[0] for row in conn.execute("SELECT DISTINCT file_idx FROM _lines WHERE line_number = 1").fetchall()}
+    for idx in range(len(batch)):
+        if idx in read:
+            continue
+        source = _read_path(scratch, idx)
+        escaped = scratch / f"{idx}.escaped.txt"
+        invalid = []
+        with source.open("rb") as src, escaped.open("w", encoding="utf-8", newline="") as dst:
+            for number, line in enumerate(src, start=1):
+                try:
+                    dst.write(line.decode("utf-8"))
+                except UnicodeDecodeError:
+                    invalid.append(number)
+                    dst.write(line.decode("utf-8", errors="backslashreplace"))
+        conn.execute(
+            f"INSERT INTO _lines SELECT file_idx, line_number, line, list_contains(?, line_number) "
+            f"FROM ({lines_sql('_files', [_glob_literal(escaped)])})",
+            [invalid],
+        )
+
+
+def _unreadable(f: LandedFile, error: BaseException) -> SchemaProblem:
+    if isinstance(error, EOFError):
+        cause = "truncated gzip file (it ends before its end-of-stream marker)"
+    elif isinstance(error, gzip.BadGzipFile):
+        cause = f"not a gzip file ({error})"
+    elif isinstance(error, zlib.error):
+        cause = f"corrupt gzip data ({error})"
+    elif isinstance(error, PermissionError):
+        cause = "permission denied"
+    elif isinstance(error, OSError):
+        cause = error.strerror or str(error)
+    else:
+        cause = str(error)
+    return SchemaProblem(f.relative_path, f.drop_date, "(file)", f"{f.relative_path}: cannot be read: {cause}")
+
+
+def _file_problems(entity: Entity, f: LandedFile) -> list[SchemaProblem]:
+    """What fails the drop of a file before it is read: it cannot be opened, it is named .gz
+    and is not gzip, or (CSV) its header breaks the contract."""
+    try:
+        with f.real_path.open("rb") as fh:
+            magic = fh.read(2)
+        if f.compressed and magic and magic != b"\x1f\x8b":
+            raise gzip.BadGzipFile("it does not start with the gzip magic bytes")
+        if entity.format is Format.CSV:
+            return _header_problems(entity, f)
+    except (OSError, EOFError, zlib.error) as error:
+        return [_unreadable(f, error)]
+    return []
+
+
+def _read_header(f: LandedFile) -> tuple[str, ...] | str | None:
+    """Column names on line 1, None for an empty file, or what is wrong with line 1."""
     opener = gzip.open if f.compressed else open
-    with opener(f.path, "rt", encoding="utf-8-sig", newline="") as fh:  # type: ignore[operator]
+    with opener(f.real_path, "rb") as fh:  # type: ignore[operator]
         first = fh.readline()
-    if not first.strip():
+    try:
+        text = first.decode("utf-8").removeprefix("\ufeff").rstrip("\n").removesuffix("\r")
+    except UnicodeDecodeError:
+        return "the header (line 1) is not valid UTF-8: " + first.decode("utf-8", "backslashreplace").strip()
+    if not text.strip():
         return None
-    return tuple(c.strip() for c in next(csv.reader(io.StringIO(first))))
+    return split_csv_header(text)
 
 
 def _header_problems(entity: Entity, f: LandedFile) -> list[SchemaProblem]:
     header = _read_header(f)
+    if isinstance(header, str):
+        return [SchemaProblem(f.relative_path, f.drop_date, "(header)", f"{f.relative_path}: {header}")]
     if header is None:
-        if f.path.stat().st_size == 0:
+        if f.real_path.stat().st_size == 0:
             return []
         return [
             SchemaProblem(
@@ -283,7 +423,16 @@ def _header_problems(entity: Entity, f: LandedFile) -> list[SchemaProblem]:
                 f"{f.relative_path}: line 1 is empty, expected a header row",
             )
         ]
+    duplicated = sorted({c for c in header if header.count(c) > 1})
     return [
+        SchemaProblem(
+            f.relative_path,
+            f.drop_date,
+            col,
+            f"{f.relative_path}: column '{col}' appears {header.count(col)} times in the header",
+        )
+        for col in duplicated
+    ] + [
         SchemaProblem(
             f.relative_path,
             f.drop_date,
@@ -309,6 +458,7 @@ def _check_csv(conn: duckdb.DuckDBPyConnection, entity: Entity, header: tuple[st
         else "NULL::JSON"
     )
     structural = [
+        f"CASE WHEN invalid_utf8 THEN '{INVALID_UTF8}' END",
         "CASE WHEN unterminated THEN 'unterminated quoted field' END",
         "CASE WHEN NOT well_formed THEN 'malformed CSV quoting' END",
         f"CASE WHEN len(fields) <> {len(header)} "
@@ -319,10 +469,10 @@ def _check_csv(conn: duckdb.DuckDBPyConnection, entity: Entity, header: tuple[st
         f"""
         CREATE OR REPLACE TEMP TABLE _checked AS
         WITH r AS (
-            SELECT file_idx, line_number, raw_text, unterminated,
+            SELECT file_idx, line_number, raw_text, unterminated, invalid_utf8,
                    {csv_fields_expr("raw_text")} AS fields,
-                   {csv_well_formed_expr("raw_text")} AS well_formed
-            FROM _records
+                   {csv_well_formed_expr("raw_text")} AS well_formed, drop_date
+            FROM _records JOIN _files USING (file_idx)
             WHERE line_number > 1
         )
         SELECT file_idx, line_number, raw_text, {columns},
@@ -341,6 +491,7 @@ def _check_ndjson(conn: duckdb.DuckDBPyConnection, entity: Entity) -> None:
     columns = ", ".join(f'{value_of[f.name]} AS "{f.name}"' for f in entity.fields)
     present = ", ".join(f'{has[f.name]} AS "_has_{f.name}"' for f in entity.required_columns)
     structural = [
+        f"CASE WHEN invalid_utf8 THEN '{INVALID_UTF8}' END",
         "CASE WHEN doc IS NULL THEN 'not valid JSON' END",
         "CASE WHEN json_type(doc) <> 'OBJECT' THEN 'not a JSON object' END",
     ]
@@ -348,8 +499,8 @@ def _check_ndjson(conn: duckdb.DuckDBPyConnection, entity: Entity) -> None:
         f"""
         CREATE OR REPLACE TEMP TABLE _checked AS
         WITH r AS (
-            SELECT file_idx, line_number, {strip_cr("line")} AS raw_text
-            FROM _lines
+            SELECT file_idx, line_number, {strip_cr("line")} AS raw_text, invalid_utf8, drop_date
+            FROM _lines JOIN _files USING (file_idx)
             WHERE trim(line) <> ''
         ), d AS (
             SELECT *, try_cast(raw_text AS JSON) AS doc FROM r
@@ -388,7 +539,7 @@ def _raise_on_drift(conn: duckdb.DuckDBPyConnection, entity: Entity) -> None:
         if n == 0
     ]
     if problems:
-        raise _DriftFound(problems)
+        raise _DropsFailed(problems)
 
 
 def _insert_checked(conn: duckdb.DuckDBPyConnection, entity: Entity) -> None:

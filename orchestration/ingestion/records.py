@@ -8,11 +8,13 @@ split into fields. Each record gets the reason it cannot be loaded, or NULL.
 from __future__ import annotations
 
 from .contract import Entity, Field, Kind
+from .ranges import ranges
 
 # One CSV field, preceded by its comma (the record is prefixed with one).
 _CSV_FIELD = r',("(?:[^"]|"")*"|[^,"]*)'
 _CSV_FIELD_WHOLE = r',(?:"(?:[^"]|"")*"|[^,"]*)'
 _INTEGER = r"[+-]?[0-9]+"
+INVALID_UTF8 = "invalid UTF-8 (bytes shown as \\xNN)"
 _NUMBER = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"
 
 
@@ -20,18 +22,22 @@ def quote_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def lines_sql(files_table: str, paths: list[str]) -> str:
-    """Numbered physical lines of ``paths``, each joined to its row of ``files_table`` by read_path."""
-    path_list = "[" + ", ".join(quote_literal(p) for p in paths) + "]"
+def lines_sql(files_table: str, patterns: list[str]) -> str:
+    """Numbered physical lines of the scratch files read by ``patterns`` (each matches one file,
+    named ``<file_idx>.<...>``), with their ``file_idx`` and ``invalid_utf8`` (false). A file that
+    is not valid UTF-8 gives no line at all: it is read again, line by line, escaped."""
+    pattern_list = "[" + ", ".join(quote_literal(p) for p in patterns) + "]"
     return f"""
         SELECT f.file_idx,
                generate_subscripts(t.parts, 1) AS line_number,
-               unnest(t.parts) AS line
+               unnest(t.parts) AS line,
+               false AS invalid_utf8
         FROM (
-            SELECT filename, string_split(content, chr(10)) AS parts
-            FROM read_text({path_list})
+            SELECT CAST(split_part(parse_filename(filename), '.', 1) AS INTEGER) AS file_idx,
+                   string_split(try(decode(content)), chr(10)) AS parts
+            FROM read_blob({pattern_list})
         ) AS t
-        JOIN {files_table} AS f ON f.read_path = t.filename
+        JOIN {files_table} AS f USING (file_idx)
     """
 
 
@@ -44,7 +50,7 @@ def csv_records_sql(lines_table: str) -> str:
     """CSV records rebuilt from lines: (file_idx, line_number, raw_text, unterminated)."""
     return f"""
         WITH l AS (
-            SELECT file_idx, line_number, {strip_cr("line")} AS line,
+            SELECT file_idx, line_number, {strip_cr("line")} AS line, invalid_utf8,
                    length(line) - length(replace(line, '"', '')) AS quotes
             FROM {lines_table}
         ), p AS (
@@ -61,10 +67,45 @@ def csv_records_sql(lines_table: str) -> str:
         SELECT file_idx,
                min(line_number) AS line_number,
                string_agg(line, chr(10) ORDER BY line_number) AS raw_text,
-               sum(quotes) % 2 = 1 AS unterminated
+               sum(quotes) % 2 = 1 AS unterminated,
+               bool_or(invalid_utf8) AS invalid_utf8
         FROM g
         GROUP BY file_idx, record_no
     """
+
+
+def split_csv_header(text: str) -> tuple[str, ...] | str:
+    """The column names of a CSV header line (RFC-4180 quoting, names trimmed), or what is
+    wrong with it: a double quote that opens or closes no quoted field."""
+    names: list[str] = []
+    i, n = 0, len(text)
+    while True:
+        if text.startswith('"', i):
+            j, parts = i + 1, []
+            while True:
+                k = text.find('"', j)
+                if k == -1:
+                    return f"malformed header: unterminated quote in column '{text[i:].split(',')[0]}'"
+                parts.append(text[j:k])
+                if text.startswith('"', k + 1):
+                    parts.append('"')
+                    j = k + 2
+                    continue
+                break
+            end = k + 1
+            if end < n and text[end] != ",":
+                stray = text[i : text.find(",", end) if "," in text[end:] else n]
+                return f"malformed header: stray double quote in column '{stray}'"
+            names.append("".join(parts).strip())
+        else:
+            end = text.find(",", i)
+            end = n if end == -1 else end
+            if '"' in text[i:end]:
+                return f"malformed header: stray double quote in column '{text[i:end]}'"
+            names.append(text[i:end].strip())
+        if end >= n:
+            return tuple(names)
+        i = end + 1
 
 
 def csv_fields_expr(raw_text: str) -> str:
@@ -82,21 +123,31 @@ def csv_well_formed_expr(raw_text: str) -> str:
         = length({raw_text}) + 1"""
 
 
-def value_checks(field: Field, value: str) -> list[str]:
-    """SQL expressions giving a reason when ``value`` breaks the field's contract, else NULL."""
+def value_checks(field: Field, value: str, drop_date: str = "drop_date") -> list[str]:
+    """SQL expressions giving a reason when ``value`` breaks the field's contract, else NULL.
+    ``drop_date`` is the record's drop date (a timestamp must lie in the plausible window)."""
     checks = []
+    limits = ranges()
     present = f"({value} IS NOT NULL AND trim({value}) <> '')"
     if field.required:
         checks.append(f"CASE WHEN NOT {present} THEN 'missing required field {field.label}' END")
     if field.kind is Kind.TIMESTAMP:
+        parsed = f"try_cast(trim({value}) AS TIMESTAMPTZ)"
+        earliest = f"TIMESTAMPTZ '{limits.earliest_timestamp.isoformat()} 00:00:00+00'"
+        end = f"CAST({drop_date} + {limits.latest_days_after_drop + 1} AS TIMESTAMPTZ)"  # session time zone: UTC
         checks.append(
-            f"CASE WHEN {present} AND try_cast(trim({value}) AS TIMESTAMPTZ) IS NULL "
-            f"THEN 'unparseable timestamp in {field.label}: ' || {value} END"
+            f"CASE WHEN {present} AND {parsed} IS NULL "
+            f"THEN 'unparseable timestamp in {field.label}: ' || {value} "
+            f"WHEN {present} AND NOT ({parsed} >= {earliest} AND {parsed} <= {end}) "
+            f"THEN 'implausible timestamp in {field.label} (before {limits.earliest_timestamp.isoformat()} or "
+            f"more than {limits.latest_days_after_drop} day after the drop day): ' || {value} END"
         )
     if field.kind is Kind.NUMBER:
         checks.append(
             f"CASE WHEN {present} AND NOT regexp_full_match(trim({value}), '{_NUMBER}') "
-            f"THEN 'non-numeric {field.label}: ' || {value} END"
+            f"THEN 'non-numeric {field.label}: ' || {value} "
+            f"WHEN {present} AND try_cast(trim({value}) AS {limits.amount_type}) IS NULL "
+            f"THEN '{field.label} out of range of {limits.amount_type}: ' || {value} END"
         )
     if field.kind is Kind.INTEGER:
         low, high = field.value_range or (None, None)

@@ -110,6 +110,14 @@ def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
         )"""
     )
     conn.execute(f"ALTER TABLE {RAW_SCHEMA}.loaded_drops ADD COLUMN IF NOT EXISTS signature VARCHAR")
+    # Drops whose files break the contract, with the signature of the files rejected: such a drop
+    # is not loaded again until its files change.
+    conn.execute(
+        f"""
+        CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.rejected_drops (
+            source VARCHAR, drop_date DATE, signature VARCHAR, reasons VARCHAR, rejected_at TIMESTAMP
+        )"""
+    )
     # Append-only: one row each time a drop of a source is (re)placed, kept for ever. Incremental
     # models read it to find the drops that changed since they were last built.
     conn.execute(

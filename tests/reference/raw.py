@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import csv
 import gzip
-import io
 import json
+import zlib
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from .common import present
+from .common import present, round_half_away
 from .contract import (
     CSV_SPECS,
     NDJSON_SPECS,
@@ -46,13 +46,44 @@ from .values import (
 
 # ---------------------------------------------------------------- files
 
+# The plausible window of a record's timestamps: from 1990-01-01 UTC up to 24 hours after the end
+# (UTC) of its drop day. Amounts must fit DECIMAL(18, 2): below 10^16 once rounded to cents.
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+DAYS_AFTER_DROP = 1
+AMOUNT_LIMIT = Decimal(10) ** 16
 
-def _read_lines(path: Path) -> tuple[list[str], int]:
-    data = path.read_bytes()
-    if path.name.endswith(".gz"):
-        data = gzip.decompress(data)
-    text = data.decode("utf-8", errors="replace")
-    return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")], len(data)
+
+class Unreadable(Exception):
+    """A file that cannot be read at all (fails its drop)."""
+
+
+def _read_lines(path: Path) -> tuple[list[str], set[int], int]:
+    """The lines of a file (CR of CRLF removed), the numbers of those that are not valid UTF-8
+    (kept with the bytes escaped), and the size of the content."""
+    try:
+        data = path.read_bytes()
+        if path.name.endswith(".gz") and data:
+            data = gzip.decompress(data)
+    except (OSError, EOFError, zlib.error) as error:
+        raise Unreadable(str(error)) from error
+    lines, invalid = [], set()
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            invalid.add(number)
+            line = raw.decode("utf-8", errors="backslashreplace")
+        lines.append(line[:-1] if line.endswith("\r") else line)
+    return lines, invalid, len(data)
+
+
+def plausible(ts: datetime, drop: date) -> bool:
+    latest = datetime.combine(drop + timedelta(days=DAYS_AFTER_DROP + 1), datetime.min.time(), tzinfo=UTC)
+    return EARLIEST <= ts <= latest
+
+
+def fits_amount(value: Decimal) -> bool:
+    return abs(round_half_away(Fraction(value), 2)) < AMOUNT_LIMIT
 
 
 def split_csv_record(text: str) -> list[str | None] | None:
@@ -91,11 +122,15 @@ def split_csv_record(text: str) -> list[str | None] | None:
         i += 1
 
 
-def _csv_header(lines: list[str]) -> tuple[str, ...] | None:
+def _csv_header(lines: list[str]) -> tuple[str, ...] | str | None:
+    """Column names, None for a blank line 1, or '(header)' when its quoting is broken."""
     first = lines[0].lstrip("\ufeff") if lines else ""
     if not first.strip():
         return None
-    return tuple(c.strip() for c in next(csv.reader(io.StringIO(first))))
+    fields = split_csv_record(first)
+    if fields is None:
+        return "(header)"
+    return tuple((c or "").strip() for c in fields)
 
 
 def _csv_records(lines: list[str]) -> list[tuple[int, str, bool]]:
@@ -119,19 +154,34 @@ def _csv_records(lines: list[str]) -> list[tuple[int, str, bool]]:
     return out
 
 
-def _csv_reason(spec: CsvSpec, values: dict[str, str | None]) -> str | None:
+def _timestamp_reason(v: str | None, col: str, drop: date) -> str | None:
+    if not present(v):
+        return None
+    ts = parse_timestamp(v)  # type: ignore[arg-type]
+    if ts is None:
+        return f"unparseable timestamp in {col}"
+    if not plausible(ts, drop):
+        return f"implausible timestamp in {col}"
+    return None
+
+
+def _csv_reason(spec: CsvSpec, values: dict[str, str | None], drop: date) -> str | None:
     reasons = []
     for col in spec.required_values:
         if not present(values.get(col)):
             reasons.append(f"missing required field {col}")
     for col in spec.timestamps:
-        v = values.get(col)
-        if present(v) and parse_timestamp(v) is None:  # type: ignore[arg-type]
-            reasons.append(f"unparseable timestamp in {col}")
+        reason = _timestamp_reason(values.get(col), col, drop)
+        if reason:
+            reasons.append(reason)
     for col in spec.numbers:
         v = values.get(col)
-        if present(v) and parse_number(v) is None:  # type: ignore[arg-type]
-            reasons.append(f"non-numeric {col}")
+        if present(v):
+            number = parse_number(v)  # type: ignore[arg-type]
+            if number is None:
+                reasons.append(f"non-numeric {col}")
+            elif not fits_amount(number):
+                reasons.append(f"{col} out of range")
     if spec.scores is not None:
         v = values.get("score")
         if present(v):
@@ -224,19 +274,27 @@ class _FileResult:
 
 def read_csv_file(spec: CsvSpec, path: Path, rel: str, drop: date) -> _FileResult:
     result = _FileResult()
-    lines, size = _read_lines(path)
+    try:
+        lines, invalid, size = _read_lines(path)
+    except Unreadable:
+        result.problems.append("(file)")
+        return result
     if size == 0:
         return result
-    header = _csv_header(lines)
-    if header is None:
+    header = None if 1 in invalid else _csv_header(lines)
+    if header is None or isinstance(header, str):
         result.problems.append("(header)")
         return result
+    result.problems.extend(sorted({c for c in header if header.count(c) > 1}))
     result.problems.extend(c for c in spec.header_required if c not in header)
     if result.problems:
         return result
     position = {name: i for i, name in enumerate(header)}
     for number, raw, unterminated in _csv_records(lines):
         if number == 1:
+            continue
+        if any(line in invalid for line in range(number, number + raw.count("\n") + 1)):
+            result.quarantine.append(Quarantined(spec.source, spec.entity, rel, number, "invalid UTF-8"))
             continue
         fields = None if unterminated else split_csv_record(raw)
         if fields is None:
@@ -246,7 +304,7 @@ def read_csv_file(spec: CsvSpec, path: Path, rel: str, drop: date) -> _FileResul
             result.quarantine.append(Quarantined(spec.source, spec.entity, rel, number, "wrong number of fields"))
             continue
         values = {c: fields[position[c]] if c in position else None for c in spec.columns}
-        reason = _csv_reason(spec, values)
+        reason = _csv_reason(spec, values, drop)
         if reason:
             result.quarantine.append(Quarantined(spec.source, spec.entity, rel, number, reason))
             continue
@@ -254,15 +312,15 @@ def read_csv_file(spec: CsvSpec, path: Path, rel: str, drop: date) -> _FileResul
     return result
 
 
-def _ndjson_reason(spec: NdjsonSpec, doc: dict[str, Any]) -> str | None:
+def _ndjson_reason(spec: NdjsonSpec, doc: dict[str, Any], drop: date) -> str | None:
     reasons = []
     for path in spec.required_values:
         if not present(json_text(json_path(doc, *path))):
             reasons.append(f"missing required field {'.'.join(path)}")
     for path in spec.timestamps:
-        v = json_text(json_path(doc, *path))
-        if present(v) and parse_timestamp(v) is None:  # type: ignore[arg-type]
-            reasons.append(f"unparseable timestamp in {'.'.join(path)}")
+        reason = _timestamp_reason(json_text(json_path(doc, *path)), ".".join(path), drop)
+        if reason:
+            reasons.append(reason)
     return "; ".join(reasons) or None
 
 
@@ -317,11 +375,18 @@ def _no_constants(name: str) -> Any:
 
 def read_ndjson_file(spec: NdjsonSpec, path: Path, rel: str, drop: date) -> _FileResult:
     result = _FileResult()
-    lines, _ = _read_lines(path)
+    try:
+        lines, invalid, _ = _read_lines(path)
+    except Unreadable:
+        result.problems.append("(file)")
+        return result
     seen = dict.fromkeys(spec.drift_fields, False)
     objects = 0
     for number, line in enumerate(lines, start=1):
         if line.strip() == "":
+            continue
+        if number in invalid:
+            result.quarantine.append(Quarantined(spec.source, spec.entity, rel, number, "invalid UTF-8"))
             continue
         try:
             doc = json.loads(line, parse_constant=_no_constants)
@@ -334,7 +399,7 @@ def read_ndjson_file(spec: NdjsonSpec, path: Path, rel: str, drop: date) -> _Fil
         objects += 1
         for key in spec.drift_fields:
             seen[key] = seen[key] or key in doc
-        reason = _ndjson_reason(spec, doc)
+        reason = _ndjson_reason(spec, doc, drop)
         if reason:
             result.quarantine.append(Quarantined(spec.source, spec.entity, rel, number, reason))
             continue
@@ -349,13 +414,18 @@ def read_ndjson_file(spec: NdjsonSpec, path: Path, rel: str, drop: date) -> _Fil
 # ---------------------------------------------------------------- drops
 
 
+def _inside(path: Path, landing_dir: Path) -> bool:
+    """Only what really lies in the landing zone is read (links are resolved)."""
+    return path.resolve().is_relative_to(landing_dir.resolve())
+
+
 def drop_dates(landing_dir: Path, source: str) -> list[date]:
     root = landing_dir / source
-    if not root.is_dir():
+    if not root.is_dir() or not _inside(root, landing_dir):
         return []
     found = []
     for child in root.iterdir():
-        if child.is_dir() and DROP_NAME.match(child.name):
+        if child.is_dir() and DROP_NAME.match(child.name) and _inside(child, landing_dir):
             try:
                 found.append(date.fromisoformat(child.name))
             except ValueError:
@@ -371,7 +441,7 @@ def read_landing(landing_dir: Path) -> Landing:
         for drop in drop_dates(landing_dir, source):
             folder = landing_dir / source / drop.isoformat()
             per_file: list[tuple[str, str, _FileResult]] = []
-            for path in sorted(p for p in folder.iterdir() if p.is_file()):
+            for path in sorted(p for p in folder.iterdir() if p.is_file() and _inside(p, landing_dir)):
                 rel = path.relative_to(landing_dir).as_posix()
                 for csv_spec in CSV_SPECS:
                     if csv_spec.source == source and csv_spec.matches(path.name):

@@ -151,7 +151,7 @@ def test_duplicates_first_delivered_copy_counts(tmp_path: Path) -> None:
 def test_crm_versions_latest_updated_at_then_delivered_last(tmp_path: Path) -> None:
     write_csv(
         tmp_path,
-        "crm/2026-01-01/contacts.csv",
+        "crm/2026-01-06/contacts.csv",
         CONTACTS_HEADER,
         [
             contact("A", "2026-01-01T00:00:00Z", lifecycle="customer", updated="2026-01-05T00:00:00Z"),
@@ -161,7 +161,7 @@ def test_crm_versions_latest_updated_at_then_delivered_last(tmp_path: Path) -> N
     )
     write_csv(
         tmp_path,
-        "crm/2026-01-02/contacts.csv",
+        "crm/2026-01-07/contacts.csv",
         CONTACTS_HEADER,
         [
             contact("A", "2026-01-01T00:00:00Z", lifecycle="lead", updated="2026-01-02T00:00:00Z"),

@@ -82,10 +82,13 @@ def _source_asset(source: str, partitions_def: dg.PartitionsDefinition) -> dg.As
                 )
         finally:
             conn.close()
+        for name in result.skipped:
+            context.log.warning(f"{name} leads outside the landing zone: not read")
         if result.problems:
             raise dg.Failure(
-                description="Schema mismatch, these drops were not loaded:\n"
-                + "\n".join(f"- {p.message}" for p in result.problems),
+                description="\n".join(
+                    f"{p.message} (drop {p.drop_date} of {source} not loaded)" for p in result.problems
+                ),
                 metadata={"failed_drops": ", ".join(d.isoformat() for d in result.failed_drops)},
             )
         context.log.info(_summary(source, result))

@@ -1,13 +1,18 @@
-"""The README's first command, as a new user runs it, on a tiny landing zone."""
+"""The README's commands and the scripts behind them, as a new user runs them."""
 
 from __future__ import annotations
 
 import os
 import re
 import subprocess
+import sys
+import tomllib
+from importlib import metadata
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from orchestration.ingestion import connect
 
@@ -40,3 +45,57 @@ def test_demo_generates_runs_and_lists_the_warehouse(tmp_path: Path) -> None:
     finally:
         conn.close()
     assert int(listed["marts.fct_customer_journey"].replace(",", "")) > 0
+
+
+def _locked() -> dict[str, str]:
+    pins = {}
+    for line in (ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            assert version, f"requirements.lock: {line!r} is not pinned with =="
+            pins[canonicalize_name(name)] = version
+    return pins
+
+
+def test_lock_pins_every_dependency_within_pyproject_ranges() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = [Requirement(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"]]
+    pins = _locked()
+    for requirement in wanted:
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"{name} is not in requirements.lock: run ./scripts/lock.sh"
+        assert requirement.specifier.contains(pins[name], prereleases=True), (
+            f"requirements.lock pins {name}=={pins[name]}, outside {requirement}: run ./scripts/lock.sh"
+        )
+    for tool in ("ruff", "pytest", "pytest-xdist"):
+        assert tool in pins
+
+
+def test_setup_installed_the_locked_versions() -> None:
+    installed = {canonicalize_name(d.metadata["Name"]): d.version for d in metadata.distributions()}
+    pins = _locked()
+    different = {
+        name: (version, installed.get(name)) for name, version in pins.items() if installed.get(name) != version
+    }
+    assert not different, f"locked vs installed: {different}"
+    unpinned = set(installed) - set(pins) - {canonicalize_name("customer-journey-warehouse")}
+    assert not unpinned, f"installed but not in requirements.lock: {sorted(unpinned)}"
+
+
+def test_setup_again_installs_nothing() -> None:
+    done = subprocess.run([str(ROOT / "scripts" / "setup.sh")], capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert "installing" not in done.stderr
+
+
+def test_building_the_package_warns_of_nothing_deprecated(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--wheel-dir", str(tmp_path), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    output = done.stdout + done.stderr
+    assert "deprecat" not in output.lower(), output[-3000:]
+    assert list(tmp_path.glob("customer_journey_warehouse-*.whl"))

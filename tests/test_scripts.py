@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import tomllib
+from datetime import UTC, datetime, timedelta
 from importlib import metadata
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from orchestration.ingestion import connect
+from orchestration.ingestion.landing import all_drop_dates
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,6 +47,9 @@ def test_demo_generates_runs_and_lists_the_warehouse(tmp_path: Path) -> None:
     finally:
         conn.close()
     assert int(listed["marts.fct_customer_journey"].replace(",", "")) > 0
+    # the sample drops end yesterday, so the demo looks current in the Dagster UI
+    yesterday = datetime.now(UTC).date() - timedelta(days=1)
+    assert all_drop_dates(tmp_path / "landing") == [yesterday - timedelta(days=n) for n in (2, 1, 0)]
 
 
 def _locked() -> dict[str, str]:

@@ -51,6 +51,29 @@ def test_demo_generates_runs_and_lists_the_warehouse(tmp_path: Path) -> None:
     yesterday = datetime.now(UTC).date() - timedelta(days=1)
     assert all_drop_dates(tmp_path / "landing") == [yesterday - timedelta(days=n) for n in (2, 1, 0)]
 
+    # the README's read-only commands, word for word, in a checkout whose data/ is this demo's
+    checkout = tmp_path / "checkout"
+    (checkout / "data").mkdir(parents=True)
+    (checkout / "data" / "published").symlink_to(tmp_path / "published")
+    (checkout / ".venv").symlink_to(ROOT / ".venv")
+    commands = _readme_block_after("Connect a BI tool, the DuckDB shell or Python read-only:")
+    assert [c.split()[0] for c in commands] == [".venv/bin/duckdb", ".venv/bin/python"]
+    outputs = []
+    for command in commands:
+        ran = subprocess.run(["bash", "-c", command], cwd=checkout, capture_output=True, text=True, timeout=120)
+        assert ran.returncode == 0, ran.stderr
+        outputs.append(ran.stdout)
+    assert "nps" in outputs[0] and "csat_pct" in outputs[0]
+    assert "awareness" in outputs[1] and "customers" in outputs[1]
+
+
+def _readme_block_after(marker: str) -> list[str]:
+    """The lines of the first code block after ``marker`` in README.md."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```bash\n(.*?)```", readme[readme.index(marker) :], flags=re.DOTALL)
+    assert block is not None
+    return [line for line in block.group(1).splitlines() if line.strip()]
+
 
 def _locked() -> dict[str, str]:
     pins = {}

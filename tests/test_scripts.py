@@ -127,3 +127,34 @@ def test_building_the_package_warns_of_nothing_deprecated(tmp_path: Path) -> Non
     output = done.stdout + done.stderr
     assert "deprecat" not in output.lower(), output[-3000:]
     assert list(tmp_path.glob("customer_journey_warehouse-*.whl"))
+
+
+def test_the_test_command_announces_its_phases_and_shows_progress() -> None:
+    # any executable stands for Chromium here: no test of this run drives it
+    env = {**os.environ, "JOURNEY_CHROMIUM": "/bin/true"}
+    done = subprocess.run(
+        [str(ROOT / "scripts" / "test.sh"), "-n", "0", "tests/test_dbt_sources.py"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    phases = re.findall(r"^test: \[(\d)/4\] (.*)$", done.stderr, flags=re.MULTILINE)
+    assert [n for n, _ in phases] == ["1", "2", "3", "4"], done.stderr
+    assert re.search(r"about \d+ minutes", phases[3][1])
+    # pytest names each test as it finishes
+    assert re.search(r"^tests/test_dbt_sources\.py::test_sources_match_raw_tables PASSED", done.stdout, re.MULTILINE)
+
+
+def test_readme_states_at_the_top_the_system_packages_the_test_command_installs() -> None:
+    script = (ROOT / "scripts" / "install_browser.sh").read_text(encoding="utf-8")
+    installs = re.search(r"apt-get install (.*)$", script, flags=re.MULTILINE)
+    assert installs is not None
+    packages = [word for word in installs.group(1).split() if not word.startswith("-") and word != ">&2"]
+    assert packages == ["chromium", "fonts-liberation"]
+    top = (ROOT / "README.md").read_text(encoding="utf-8").split("\n## ")[0]
+    assert "apt-get" in top
+    for package in packages:
+        assert f"`{package}`" in top

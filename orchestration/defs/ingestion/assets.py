@@ -71,8 +71,8 @@ def _source_asset(source: str, partitions_def: dg.PartitionsDefinition) -> dg.As
     )
     def _ingest(context: dg.AssetExecutionContext, warehouse: Warehouse, landing: LandingZone):
         drops = drops_in_window(context.partition_time_window)
-        # the start and the file batches are details (DEBUG); the summary is the step's INFO line
-        context.log.debug(f"{source}: loading drops {drops[0]} .. {drops[-1]} from {landing.root}")
+        # a line when the source starts and one with its counts; the file batches are details (DEBUG)
+        context.log.info(f"{source}: loading drops {drops[0]} .. {drops[-1]} from {landing.root}")
         with retry_on_lock(context):
             conn = warehouse.connect()
         try:

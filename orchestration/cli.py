@@ -193,6 +193,10 @@ def _dev(args: argparse.Namespace) -> int:
     dagster = Path(sys.executable).parent / "dagster"
     command = [str(dagster) if dagster.exists() else "dagster", "dev", "-m", "orchestration.definitions"]
     command += ["-h", args.host, "-p", str(args.port)]
+    if not sys.stderr.isatty():
+        # the services' log lines are coloured in Dagster's default format, whatever the output;
+        # JSON lines carry no colour codes into a file, a pipe or a service's journal
+        command += ["--log-format", "json"]
     print(f"journey dev: DAGSTER_HOME={home}; UI at http://{args.host}:{args.port}", file=sys.stderr, flush=True)
     os.execvp(command[0], command)
     return 0  # not reached

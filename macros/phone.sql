@@ -1,5 +1,5 @@
 {#- E.164 from a phone typed by a person, given the calling-code row of its country
-    (seed country_calling_codes joined as `codes`). See doc block journey_readings. -#}
+    (seed country_calling_codes joined as `codes`). See "How the contract is read" in the dbt docs overview. -#}
 {% macro phone_digits(column) -%}
     regexp_replace(coalesce({{ column }}, ''), '[^0-9]', '', 'g')
 {%- endmacro %}

@@ -6,9 +6,10 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from orchestration.generate.landing import DEFAULT_START
 from orchestration.settings import DEFAULT_DUCKDB_PATH, DEFAULT_LANDING_DIR, Settings
 
 
@@ -29,8 +30,15 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--out", type=Path, required=True, help="landing-zone folder to write")
     gen.add_argument("--customers", type=int, default=1000, help="people starting a journey (default 1000)")
     gen.add_argument("--days", type=int, default=60, help="number of daily drops (default 60)")
-    gen.add_argument(
-        "--start", type=date.fromisoformat, default=date(2026, 1, 1), help="first drop date (default 2026-01-01)"
+    dates = gen.add_mutually_exclusive_group()
+    dates.add_argument(
+        "--start", type=date.fromisoformat, default=None, help=f"first drop date (default {DEFAULT_START})"
+    )
+    dates.add_argument(
+        "--end",
+        type=_drop_date,
+        default=None,
+        help="last drop date instead, YYYY-MM-DD or `yesterday` (UTC), e.g. for a demo that looks current",
     )
     gen.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     gen.add_argument("--gzip", action="store_true", help="write NDJSON files gzip-compressed")
@@ -97,6 +105,15 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _drop_date(text: str) -> date:
+    if text == "yesterday":
+        return datetime.now(UTC).date() - timedelta(days=1)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is neither YYYY-MM-DD nor yesterday") from None
+
+
 def _location_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--landing", type=Path, help=f"landing zone (default $JOURNEY_LANDING_DIR or {DEFAULT_LANDING_DIR})"
@@ -117,12 +134,13 @@ def _generate(args: argparse.Namespace) -> int:
         print("journey generate: --mess-scale must not be negative", file=sys.stderr)
         return 2
     rates = MessRates().scaled(args.mess_scale)
+    start = args.end - timedelta(days=args.days - 1) if args.end else args.start or DEFAULT_START
     try:
         generate_landing_zone(
             args.out,
             customers=args.customers,
             days=args.days,
-            start=args.start,
+            start=start,
             seed=args.seed,
             rates=rates,
             gzip=args.gzip,
@@ -175,6 +193,10 @@ def _dev(args: argparse.Namespace) -> int:
     dagster = Path(sys.executable).parent / "dagster"
     command = [str(dagster) if dagster.exists() else "dagster", "dev", "-m", "orchestration.definitions"]
     command += ["-h", args.host, "-p", str(args.port)]
+    if not sys.stderr.isatty():
+        # the services' log lines are coloured in Dagster's default format, whatever the output;
+        # JSON lines carry no colour codes into a file, a pipe or a service's journal
+        command += ["--log-format", "json"]
     print(f"journey dev: DAGSTER_HOME={home}; UI at http://{args.host}:{args.port}", file=sys.stderr, flush=True)
     os.execvp(command[0], command)
     return 0  # not reached

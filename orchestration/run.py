@@ -33,12 +33,15 @@ from orchestration.status import publication_verdict
 
 # Instance configuration written to a new DAGSTER_HOME (and replaced while it carries the first
 # line). The pool of the steps that write the warehouse has a limit of 1 with run granularity: the
-# run queue starts one such run at a time, and the others wait in the queue, not in a step.
+# run queue starts one such run at a time, and the others wait in the queue, not in a step. Runs
+# log at INFO (Dagster's default is DEBUG: every step's every event on the console of `journey dev`).
 MANAGED_MARKER = "# Written by `journey`"
 _DAGSTER_YAML = f"""\
 {MANAGED_MARKER}: replaced when the project changes it. Remove this line to keep your own edits.
 telemetry:
   enabled: false
+python_logs:
+  python_log_level: INFO
 concurrency:
   pools:
     granularity: run

@@ -52,9 +52,19 @@ class Settings:
         )
 
     @property
+    def log_dir(self) -> Path:
+        """Log files of the runs (``logs/`` next to the warehouse)."""
+        return log_dir_of(self.duckdb_path)
+
+    @property
     def dagster_home(self) -> Path:
         """Default ``DAGSTER_HOME``: next to the warehouse file."""
         return self.duckdb_path.parent / "dagster"
+
+
+def log_dir_of(warehouse: Path) -> Path:
+    """Where the runs on a warehouse keep their log files: ``logs/`` next to it."""
+    return warehouse.parent / "logs"
 
 
 def _path(value: str | None) -> Path | None:

@@ -6,15 +6,19 @@ import csv
 import gzip
 import hashlib
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import dagster as dg
 import pytest
 
 from orchestration.ingestion import connect
 from orchestration.ingestion.contract import ENTITIES
 from orchestration.ingestion.landing import all_drop_dates
+from orchestration.run import dagster_instance
+from orchestration.settings import Settings
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("journey_run")]
 
@@ -74,6 +78,7 @@ def test_run_loads_every_file_and_reconciles(generated: tuple[Path, dict[str, st
     done = _journey(["run", "--landing", str(landing), "--warehouse", str(warehouse)], env)
     assert done.returncode == 0, done.stderr
     assert "succeeded" in done.stderr
+    _assert_compact(done, warehouse)
 
     conn = connect(warehouse, read_only=True)
     try:
@@ -109,6 +114,82 @@ def test_run_loads_every_file_and_reconciles(generated: tuple[Path, dict[str, st
     assert reloaded.returncode == 0, reloaded.stderr
     assert "ingesting drops" in reloaded.stderr
     assert _raw_digest(warehouse) == first
+
+
+def _dbt_log(done: subprocess.CompletedProcess[str], warehouse: Path) -> str:
+    """The per-node dbt log the run names, which must be in logs/dbt/ next to the warehouse."""
+    named = re.findall(r"per-node log: (\S+\.log)", done.stderr)
+    assert named, done.stderr
+    path = Path(named[-1])
+    assert path.parent == warehouse.parent / "logs" / "dbt"
+    return path.read_text(encoding="utf-8")
+
+
+def _assert_compact(done: subprocess.CompletedProcess[str], warehouse: Path) -> None:
+    """The console gets a few lines, without colour codes; dbt's per-node lines go to the log file."""
+    output = done.stdout + done.stderr
+    assert "\x1b[" not in output
+    assert " START sql " not in output and "OK created sql" not in output
+    lines = done.stderr.splitlines()
+    assert len(lines) <= 18, done.stderr
+    summary = re.search(
+        r"dbt build: (\d+) models: (\d+) ok, 0 failed; \d+ seeds: \d+ ok, 0 failed; "
+        r"(\d+) tests: (\d+) passed, 0 failed",
+        done.stderr,
+    )
+    assert summary, done.stderr
+    models, models_ok, tests, tests_passed = map(int, summary.groups())
+    log = _dbt_log(done, warehouse)
+    assert "\x1b[" not in log
+    # the log holds dbt's line for every node the summary counts
+    assert models == models_ok == len(re.findall(r"^\d+ of \d+ OK created sql \w+ model ", log, flags=re.MULTILINE))
+    assert tests == tests_passed == len(re.findall(r"^\d+ of \d+ PASS ", log, flags=re.MULTILINE))
+
+
+def test_a_failing_model_is_named_on_the_console_with_the_counts(tmp_path: Path) -> None:
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "dagster")}
+    landing, warehouse = tmp_path / "landing", tmp_path / "warehouse.duckdb"
+    assert _journey(["generate", "--out", str(landing), "--customers", "20", "--days", "2"], env).returncode == 0
+    first = _journey(["run", "--landing", str(landing), "--warehouse", str(warehouse)], env)
+    assert first.returncode == 0, first.stderr
+    conn = connect(warehouse)
+    try:
+        conn.execute("ALTER TABLE raw.crm_deals DROP COLUMN amount")  # what stg_crm__deals reads
+    finally:
+        conn.close()
+
+    done = _journey(["run", "--landing", str(landing), "--warehouse", str(warehouse), "--always-build"], env)
+    assert done.returncode == 1
+    assert "\x1b[" not in done.stdout + done.stderr and "Traceback" not in done.stderr
+    assert re.search(r"dbt build failed: \d+ models: \d+ ok, 1 failed, \d+ skipped;", done.stderr), done.stderr
+    named = [line for line in done.stderr.splitlines() if "model stg_crm__deals: error: " in line]
+    assert len(named) == 1 and '"amount"' in named[0], done.stderr
+    assert len(done.stderr.splitlines()) <= 18, done.stderr
+    log = _dbt_log(done, warehouse)
+    assert re.search(r"^\d+ of \d+ ERROR creating sql table model staging\.stg_crm__deals", log, flags=re.MULTILINE)
+
+
+def test_the_dagster_instance_logs_runs_at_info(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd) -> None:
+    """What `journey dev` runs (sensors, schedule, UI launches) logs through the instance's settings."""
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster"))
+    instance = dagster_instance(Settings(landing_dir=tmp_path / "landing", duckdb_path=tmp_path / "w.duckdb"))
+
+    @dg.op
+    def talk(context) -> None:  # not annotated: Dagster would read a string annotation here
+        context.log.debug("a detail nobody needs")
+        context.log.info("a step worth a line")
+
+    @dg.job
+    def chatty() -> None:
+        talk()
+
+    result = chatty.execute_in_process(instance=instance)
+    assert result.success
+    console = capfd.readouterr().err
+    assert "a step worth a line" in console and "a detail nobody needs" not in console
+    assert " - DEBUG - " not in console and "\x1b[" not in console  # no colour codes when not a terminal
+    logged = [r.event_log_entry.user_message for r in instance.get_records_for_run(result.run_id).records]
+    assert "a step worth a line" in logged and "a detail nobody needs" not in logged
 
 
 def test_corrupted_line_is_quarantined_with_file_and_line(

@@ -1,4 +1,4 @@
-"""A compact console logger for operators: one line per message, no stack traces."""
+"""A compact console logger for operators: one line per message, no stack traces, no colour codes."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ class _CompactFormatter(logging.Formatter):
             message = meta.get("orig_message") or ""
         else:
             step, message = "", record.getMessage()
+        if message.startswith("Dependencies for step ") and message.endswith("Not executing."):
+            message = "not run: a step it depends on failed"  # Dagster names every input of it
         level = "" if record.levelno < logging.WARNING else f"{record.levelname} "
         return f"{when} {step:<24} {level}{message}"
 

@@ -31,12 +31,16 @@ def pick_redelivered_drops(count: int, days: int, rng: random.Random) -> list[in
     return sorted(chosen)
 
 
+# First drop date of a generated landing zone unless told otherwise (fixed: same arguments, same bytes).
+DEFAULT_START = date(2026, 1, 1)
+
+
 def generate_landing_zone(
     out: Path,
     *,
     customers: int = 1000,
     days: int = 60,
-    start: date = date(2026, 1, 1),
+    start: date = DEFAULT_START,
     seed: int = 42,
     rates: MessRates | None = None,
     gzip: bool = False,

@@ -89,11 +89,15 @@ class Identity:
             return None
         return self.for_contact_id(self.by_phone[e164])
 
+    def for_device(self, anonymous_id: str) -> Owner:
+        """The customer a device was first linked to, else the anonymous device."""
+        owner = self.device_owner.get(anonymous_id)
+        return owner if owner is not None else anon_key("device", anonymous_id)
+
     def for_web(self, message: WebMessage) -> Owner:
         if message.user_id is not None:
             return self.for_contact_id(message.user_id)
-        owner = self.device_owner.get(message.anonymous_id)
-        return owner if owner is not None else anon_key("device", message.anonymous_id)
+        return self.for_device(message.anonymous_id)
 
     def for_contact_record(self, record: ContactRecord) -> Owner:
         address = record.endpoint_address

@@ -1,4 +1,9 @@
-"""Web sessions: runs of one device's page/track messages with no gap over 30 minutes."""
+"""Web sessions: runs of one device's page/track messages with no gap over 30 minutes.
+
+A session belongs to its device's customer, whatever userId its messages carry. A deleted
+contact's messages are removed before the runs are cut, and a deleted device customer's
+sessions are gone.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +21,7 @@ SESSION_GAP = timedelta(minutes=30)
 
 def _session_row(messages: list[WebMessage], identity: Identity) -> dict[str, Any] | None:
     first = messages[0]
-    owner = identity.for_web(first)
+    owner = identity.for_device(first.anonymous_id)
     if owner is REMOVED:
         return None
     pages = [m for m in messages if m.type == "page"]
@@ -38,7 +43,7 @@ def _session_row(messages: list[WebMessage], identity: Identity) -> dict[str, An
 def build_sessions(data: Deduplicated, identity: Identity, seeds: Seeds) -> list[dict[str, Any]]:
     by_device: dict[str, list[WebMessage]] = defaultdict(list)
     for m in data.web_events.values():
-        if m.type in ("page", "track") and not seeds.is_bot(m.user_agent):
+        if m.type in ("page", "track") and not seeds.is_bot(m.user_agent) and identity.for_web(m) is not REMOVED:
             by_device[m.anonymous_id].append(m)
     rows = []
     for messages in by_device.values():

@@ -20,6 +20,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import dagster as dg
 import pytest
 
 from orchestration.definitions import build_definitions
@@ -29,6 +30,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("dagster_ui")]
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 240
+RUN_SECONDS = 300
 PAGE_TIMEOUT_MS = 90_000
 FACT_TABLE = ("marts", "fct_customer_journey")
 
@@ -93,10 +95,16 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 
 @pytest.fixture(scope="module")
-def dagster_ui(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def dev_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the console output of `journey dev` goes (a file: not a terminal)."""
+    return tmp_path_factory.mktemp("ui-log") / "journey-dev.log"
+
+
+@pytest.fixture(scope="module")
+def dagster_ui(settings: Settings, dev_log: Path) -> Iterator[str]:
     """`journey dev` on the sample landing zone; the UI's base URL."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("ui-log") / "journey-dev.log"
+    log = dev_log
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JOURNEY_", "DAGSTER_"))}
     command = [
         sys.executable,
@@ -186,3 +194,20 @@ def test_automation_lists_the_schedule_and_sensors(settings: Settings, dagster_u
 
     missing = [name for name in names if name not in text]
     assert not missing, f"schedules or sensors not listed in the UI: {missing}"
+
+
+def test_journey_dev_logs_the_runs_it_starts_at_info(settings: Settings, dagster_ui: str, dev_log: Path) -> None:
+    # the new-drop sensor finds the sample drops unloaded and starts an ingest run
+    deadline = time.monotonic() + RUN_SECONDS
+    finished: list = []
+    with dg.DagsterInstance.from_config(str(settings.dagster_home)) as instance:
+        while not finished and time.monotonic() < deadline:
+            finished = instance.get_runs(
+                filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE])
+            )
+            time.sleep(5)
+    assert finished, f"no run finished within {RUN_SECONDS} s:\n{_tail(dev_log)}"
+    console = dev_log.read_text(encoding="utf-8", errors="replace")
+    assert finished[0].run_id in console  # the run's events reach the console...
+    assert " - DEBUG - " not in console  # ...at INFO and above
+    assert "\x1b[" not in console  # and without colour codes, the console being a file

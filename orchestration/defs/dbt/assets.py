@@ -13,12 +13,19 @@ from typing import Any
 
 import dagster as dg
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_START_TAG, PARTITION_NAME_TAG
-from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliInvocation,
+    DbtCliResource,
+    dbt_assets,
+)
 
 from orchestration.defs.automation import downstream_condition
 from orchestration.defs.resources import WAREHOUSE_POOL, Warehouse, retry_on_lock
 from orchestration.ingestion.warehouse import RAW_SCHEMA
 
+from .build_log import BuildSummary, dbt_log_path, demote_dagster_dbt_notes, log_tail, logged_to
 from .project import dbt_project, ensure_manifest
 
 KEPT_TARGET_DIRS = 5
@@ -72,7 +79,28 @@ class JourneyDbtTranslator(DagsterDbtTranslator):
         return super().get_group_name(dbt_resource_props)
 
 
+def _report(context: dg.AssetExecutionContext, invocation: DbtCliInvocation, log_path: Path) -> None:
+    """Log what the build did in one line (and one per failed or warned node); raise when it failed."""
+    try:
+        summary = BuildSummary.of(invocation.get_artifact("run_results.json"))
+    except (OSError, ValueError):
+        summary = None
+    if invocation.is_successful() and summary is not None:
+        context.log.info(f"dbt build: {summary.line()}")
+        for line in summary.warned:
+            context.log.warning(line)
+        return
+    if summary is None or not summary.failed:
+        details = log_tail(log_path)
+        headline = "dbt build failed"
+    else:
+        details = summary.failed
+        headline = f"dbt build failed: {summary.line()}"
+    raise dg.Failure(description="\n".join([headline, *details, f"per-node log: {log_path}"]))
+
+
 def build_dbt_assets() -> dg.AssetsDefinition:
+    demote_dagster_dbt_notes()
     project = dbt_project()
     manifest = ensure_manifest(project)
 
@@ -95,14 +123,23 @@ def build_dbt_assets() -> dg.AssetsDefinition:
             args += ["--vars", json.dumps({"from_drop": from_drop})]
         if config.full_refresh:
             args.append("--full-refresh")
+        # dbt's per-node log goes to a file, without colour codes; the step logs a summary
+        args.append("--no-use-colors")
         mode = "full refresh" if config.full_refresh else "incremental"
-        context.log.info(f"dbt build ({mode}{f', from drop {from_drop} at the latest' if from_drop else ''})")
+        log_path = dbt_log_path(Path(warehouse.path), context.run_id)
+        context.log.info(
+            f"dbt build ({mode}{f', from drop {from_drop} at the latest' if from_drop else ''}); "
+            f"per-node log: {log_path}"
+        )
         try:
             # dbt opens the file itself: wait here while another process holds it, then retry the
             # step if dbt still meets the lock.
             with retry_on_lock(context):
                 warehouse.connect().close()
-                yield from dbt.cli(args, context=context).stream()
+                with log_path.open("a", encoding="utf-8") as log:
+                    invocation = dbt.cli(args, context=context, raise_on_error=False)
+                    yield from logged_to(iter(invocation.stream()), log)
+                _report(context, invocation, log_path)
         finally:
             _prune_target_dirs(project.target_path, DBT_ASSETS_NAME)
 

@@ -71,11 +71,12 @@ def _source_asset(source: str, partitions_def: dg.PartitionsDefinition) -> dg.As
     )
     def _ingest(context: dg.AssetExecutionContext, warehouse: Warehouse, landing: LandingZone):
         drops = drops_in_window(context.partition_time_window)
+        # a line when the source starts and one with its counts; the file batches are details (DEBUG)
         context.log.info(f"{source}: loading drops {drops[0]} .. {drops[-1]} from {landing.root}")
         with retry_on_lock(context):
             conn = warehouse.connect()
         try:
-            result = load_source(conn, landing.root, source, drops, progress=context.log.info)
+            result = load_source(conn, landing.root, source, drops, progress=context.log.debug)
             for entity in entities:
                 yield dg.MaterializeResult(
                     asset_key=raw_asset_key(entity), metadata=_metadata(conn, result, entity, drops)

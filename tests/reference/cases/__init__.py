@@ -28,6 +28,7 @@ from .fx import FX_EXPECTED, write_fx
 from .identity import IDENTITY_EXPECTED, write_identity
 from .rounding import ROUNDING_EXPECTED, write_rounding
 from .sessions import SESSIONS_EXPECTED, write_sessions
+from .shared_device import SHARED_DEVICE_EXPECTED, write_shared_device
 from .stages import STAGES_EXPECTED, write_stages
 
 CASES: dict[str, tuple[Callable[[Path], None], dict[str, Any]]] = {
@@ -38,6 +39,7 @@ CASES: dict[str, tuple[Callable[[Path], None], dict[str, Any]]] = {
     "churn": (write_churn, CHURN_EXPECTED),
     "fx": (write_fx, FX_EXPECTED),
     "sessions": (write_sessions, SESSIONS_EXPECTED),
+    "shared_device": (write_shared_device, SHARED_DEVICE_EXPECTED),
     "bad_input": (write_bad_input, BAD_INPUT_EXPECTED),
 }
 

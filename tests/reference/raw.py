@@ -157,6 +157,7 @@ def _typed_csv(spec: CsvSpec, v: dict[str, str | None], delivery: Delivery) -> o
             country=v.get("country"),
             lifecycle_stage=v.get("lifecycle_stage"),
             original_source=v.get("original_source"),
+            persona=v.get("persona"),
             created_at=_ts(v, "created_at"),  # type: ignore[arg-type]
             updated_at=_ts(v, "updated_at"),  # type: ignore[arg-type]
             is_deleted=(v.get("is_deleted") or "").strip().lower() == "true",

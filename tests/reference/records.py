@@ -23,6 +23,7 @@ class Contact:
     country: str | None
     lifecycle_stage: str | None
     original_source: str | None
+    persona: str | None
     created_at: datetime
     updated_at: datetime
     is_deleted: bool

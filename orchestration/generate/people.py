@@ -11,7 +11,7 @@ from .catalog import CHANNELS, USER_AGENTS, Channel, js
 from .clock import offset_suffix
 from .geography import COUNTRIES, Country, make_email, make_phone, typed_email
 from .ids import new_uuid
-from .personas import PERSONAS, Persona, persona_label, pick_persona
+from .personas import PERSONAS, Persona, persona_label, pick_persona, scaled
 
 NEVER = -1
 
@@ -182,17 +182,17 @@ class PersonFactory:
             p.consider_at = _geometric(rng, 0.55)
             last = p.consider_at
             if rng.random() < 0.48:
-                p.signup_at = p.consider_at + _geometric(rng, 0.5)
+                p.signup_at = p.consider_at + scaled(_geometric(rng, 0.5), p.persona.consideration_sessions)
                 last = p.signup_at
                 if rng.random() < 0.45:
-                    p.purchase_at = p.signup_at + _geometric(rng, 0.45)
+                    p.purchase_at = p.signup_at + scaled(_geometric(rng, 0.45), p.persona.consideration_sessions)
                     last = p.purchase_at
                     if p.purchase_at > p.signup_at and rng.random() < 0.4:
                         p.abandon_at = p.purchase_at - 1
                 elif rng.random() < 0.2:
                     p.abandon_at = p.signup_at + 1
                     last = p.abandon_at
-            if rng.random() < 0.15:
+            if rng.random() < p.persona.demo_share:
                 p.demo_at = p.consider_at + _geometric(rng, 0.5)
                 last = max(last, p.demo_at)
             p.sessions_planned = last + 1 + _geometric(rng, 0.2)

@@ -15,20 +15,11 @@ import pytest
 
 from orchestration.ingestion import connect
 from tests.reference import compute_reference
+from tests.reference.marts import MARTS
 from tests.warehouse import mart_rows
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("reference")]
 
-MARTS = (
-    "fct_customer_journey",
-    "fct_touchpoints",
-    "fct_web_sessions",
-    "dim_customers",
-    "dim_journey_stages",
-    "mart_cx_kpis_monthly",
-    "mart_journey_funnel",
-    "mart_stage_experience_monthly",
-)
 # Ids and the stage descriptions are the implementation's own wording, not contract values.
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 OPAQUE_IDS = {"touchpoint_id", "session_id", "description"}

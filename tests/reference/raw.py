@@ -206,6 +206,7 @@ def _typed_csv(spec: CsvSpec, v: dict[str, str | None], delivery: Delivery) -> o
             score=parse_integer(v["score"]),  # type: ignore[arg-type]
             submitted_at=_ts(v, "submitted_at"),  # type: ignore[arg-type]
             delivery=delivery,
+            comment=blank_to_none((v.get("comment") or "").strip()),
         )
     return CsatSurvey(
         survey_id=v["survey_id"],  # type: ignore[arg-type]
@@ -309,7 +310,14 @@ def _typed_contact_record(doc: dict[str, Any], delivery: Delivery) -> ContactRec
         contact_reason=blank_to_none(json_text(attributes.get("contact_reason"))),
         resolved=(json_text(attributes.get("resolved")) or "").strip().lower() == "true",
         delivery=delivery,
+        initial_contact_id=blank_to_none(json_text(doc.get("InitialContactId"))),
+        disconnect_timestamp=_optional_timestamp(doc.get("DisconnectTimestamp")),
     )
+
+
+def _optional_timestamp(value: Any) -> datetime | None:
+    text = blank_to_none(json_text(value))
+    return parse_timestamp(text) if text is not None else None
 
 
 def _no_constants(name: str) -> Any:

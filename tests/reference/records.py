@@ -76,6 +76,7 @@ class NpsResponse:
     score: int
     submitted_at: datetime
     delivery: Delivery
+    comment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,8 @@ class ContactRecord:
     contact_reason: str | None
     resolved: bool
     delivery: Delivery
+    initial_contact_id: str | None = None
+    disconnect_timestamp: datetime | None = None
 
     @property
     def inbound(self) -> bool:

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..common import anon_key
 from .builders import (
     CONTACTS_HEADER,
     CSAT_HEADER,
@@ -322,4 +323,39 @@ JOURNEY_ANALYTICS_EXPECTED: dict[str, Any] = {
         },
     },
     "absent_values": ["Excellent!", "déçu", "Nicht gut"],
+}
+
+
+ZZ = anon_key("user", "ZZ")
+
+
+def write_clv_without_churn_history(root: Path) -> None:
+    write_csv(root, "crm/2026-03-31/contacts.csv", CONTACTS_HEADER, [contact("Z1", "2026-03-01T00:00:00Z")])
+    write_csv(
+        root,
+        "crm/2026-03-31/subscriptions.csv",
+        SUBSCRIPTIONS_HEADER,
+        [subscription("S1", "Z1", "2026-03-02T00:00:00Z"), subscription("S9", "ZZ", "2026-03-03T00:00:00Z")],
+    )
+    write_csv(root, "crm/2026-03-31/orders.csv", ORDERS_HEADER, [order("O9", "ZZ", "2026-03-03T00:00:00Z", "10.00")])
+
+
+# The only KPI month, March, has no subscription active at its start: no churn rate, 60 months.
+CLV_WITHOUT_CHURN_HISTORY_EXPECTED: dict[str, Any] = {
+    "as_of": ts("2026-04-01T00:00:00Z"),
+    "row_counts": {"dim_customers": 2, "mart_persona_journey": 10},
+    "rows": {
+        "dim_customers": {
+            ("Z1",): {"persona": "unassigned", "predicted_clv_eur": D("2940.00")},  # 49 EUR × 60
+            # an anonymous customer (a contact_id the CRM does not know): its revenue only
+            (ZZ,): {"persona": "anonymous", "lifetime_revenue_eur": D("10.00"), "predicted_clv_eur": D("10.00")},
+        },
+        "mart_cx_kpis_monthly": {
+            (date(2026, 3, 1),): {"churn_rate": None, "cases_opened": 0, "contacts_per_case": None},
+        },
+        "mart_persona_journey": {
+            ("anonymous", "conversion"): {"customers_entered": 1, "customers_progressed": 0},
+            ("unassigned", "consideration"): {"customers_entered": 0, "median_days_in_stage": None},
+        },
+    },
 }

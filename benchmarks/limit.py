@@ -31,6 +31,7 @@ import duckdb
 
 from orchestration.ingestion.contract import SOURCES, Format, entities_of
 from orchestration.ingestion.landing import all_drop_dates, entity_files
+from orchestration.sentiment.duckdb_function import register_sentiment_function
 
 from .measure import Measurement, run_measured
 
@@ -106,6 +107,8 @@ def run_bare_sql(warehouse: Path, manifest_path: Path) -> dict:
     conn = duckdb.connect(str(warehouse))
     for name, value in PROFILE_SETTINGS.items():
         conn.execute(f"set {name} = '{value}'")
+    # the function the dbt profile's plugin gives every dbt connection
+    register_sentiment_function(conn)
     timings = []
     started = time.perf_counter()
     for node in models:

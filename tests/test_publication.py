@@ -85,6 +85,7 @@ def test_run_ends_with_a_validated_publication(published: Settings) -> None:
     meta = read_publication(published.publish_dir)
     assert meta is not None and meta["validation"]["passed"] is True
     assert (published.data_docs_dir / "index.html").exists()
+    assert {"mart_persona_journey", "fct_support_cases", "fct_survey_responses"} <= set(meta["row_counts"])
     conn = duckdb.connect(str(published.publish_dir / "journey.duckdb"), read_only=True)
     try:
         for mart, rows in meta["row_counts"].items():
@@ -131,6 +132,42 @@ def test_corrupted_marts_block_publication(published: Settings, tmp_path: Path) 
     reader = duckdb.connect(str(database), read_only=True)
     assert reader.execute("SELECT max(nps) FROM marts.mart_cx_kpis_monthly").fetchone()[0] <= 100
     reader.close()
+
+
+def test_broken_invariants_of_the_journey_analytics_marts_block_publication(
+    published: Settings, tmp_path: Path
+) -> None:
+    settings = _copy(published, tmp_path)
+    conn = duckdb.connect(str(settings.duckdb_path))
+    assert conn.execute("SELECT count(*) FROM marts.fct_support_cases").fetchone()[0] > 0
+    assert conn.execute("SELECT count(sentiment_score) FROM marts.fct_survey_responses").fetchone()[0] > 0
+    conn.execute(
+        "UPDATE marts.fct_support_cases SET contacts = 0 "
+        "WHERE case_id = (SELECT min(case_id) FROM marts.fct_support_cases)"
+    )
+    conn.execute(
+        "UPDATE marts.fct_survey_responses SET sentiment_score = 1.5 "
+        "WHERE response_id = "
+        "(SELECT min(response_id) FROM marts.fct_survey_responses WHERE sentiment_score IS NOT NULL)"
+    )
+    conn.execute(
+        "UPDATE marts.mart_persona_journey SET customers_entered = customers_entered + 1 "
+        "WHERE (persona, stage) IN (SELECT (persona, stage) FROM marts.mart_persona_journey LIMIT 1)"
+    )
+    conn.close()
+
+    result = _validate_and_publish(settings)
+
+    assert not result.success
+    checks = _checks(result)
+    cases = checks["gx_fct_support_cases"]
+    assert not cases.passed and "expect_column_values_to_be_between on contacts" in cases.description
+    responses = checks["gx_fct_survey_responses"]
+    assert not responses.passed and "sentiment_score" in responses.description
+    personas = checks["gx_mart_persona_journey"]
+    assert not personas.passed and "entered_matches_funnel" in personas.description
+    assert checks["gx_dim_customers"].passed
+    assert [e for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"] == []
 
 
 def test_nps_jump_raises_a_drift_warning_but_publishes(

@@ -51,10 +51,8 @@ subscription_status as (
 
 revenue as (
 
-    select customer_key, sum(amount_eur) as lifetime_revenue_eur
-    from {{ ref('int_orders_converted') }}
-    where status = 'completed'
-    group by customer_key
+    select customer_key, lifetime_revenue_eur, predicted_clv_eur
+    from {{ ref('int_customer_values_predicted') }}
 
 ),
 
@@ -80,13 +78,18 @@ select
     contacts.country,
     contacts.original_source,
     contacts.lifecycle_stage,
+    case
+        when contacts.contact_id is null then 'anonymous'
+        else coalesce(contacts.persona, 'unassigned')
+    end as persona,
     current_stages.current_stage,
     customers.first_seen_at,
     conversions.converted_at,
     case when subscription_status.active_subscriptions = 0 then subscription_status.last_cancelled_at end
         as churned_at,
     cast(round(coalesce(revenue.lifetime_revenue_eur, 0), 2) as decimal(18, 2)) as lifetime_revenue_eur,
-    latest_nps.latest_nps_score
+    latest_nps.latest_nps_score,
+    cast(round(coalesce(revenue.predicted_clv_eur, 0), 2) as decimal(18, 2)) as predicted_clv_eur
 from customers
 left join contacts
     on customers.customer_key = contacts.contact_id

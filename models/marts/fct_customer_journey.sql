@@ -51,9 +51,7 @@ stage_touches as (
         touchpoints.channel
     from sequenced
     inner join touchpoints
-        on sequenced.customer_key = touchpoints.customer_key
-        and touchpoints.occurred_at >= sequenced.entered_at
-        and touchpoints.occurred_at < coalesce(sequenced.exited_at, cast('infinity' as {{ dbt.type_timestamp() }}))
+        on {{ in_stage_at('sequenced', 'touchpoints.customer_key', 'touchpoints.occurred_at') }}
 
 ),
 

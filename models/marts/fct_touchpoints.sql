@@ -22,7 +22,4 @@ select
     journey.stage
 from touchpoints
 left join journey
-    on touchpoints.customer_key = journey.customer_key
-    and touchpoints.occurred_at >= journey.entered_at
-    -- an open interval ends at infinity; a plain comparison keeps this a hash join on customer_key
-    and touchpoints.occurred_at < coalesce(journey.exited_at, cast('infinity' as {{ dbt.type_timestamp() }}))
+    on {{ in_stage_at('journey', 'touchpoints.customer_key', 'touchpoints.occurred_at') }}

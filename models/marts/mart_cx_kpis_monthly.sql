@@ -21,10 +21,10 @@ survey_counts as (
     select
         month,
         sum(case when survey_type = 'nps' then 1 else 0 end) as nps_responses,
-        sum(case when survey_type = 'nps' and score >= 9 then 1 else 0 end) as promoters,
-        sum(case when survey_type = 'nps' and score <= 6 then 1 else 0 end) as detractors,
+        sum({{ count_category('survey_type', 'score', 'promoter') }}) as promoters,
+        sum({{ count_category('survey_type', 'score', 'detractor') }}) as detractors,
         sum(case when survey_type = 'csat' then 1 else 0 end) as csat_responses,
-        sum(case when survey_type = 'csat' and score >= 4 then 1 else 0 end) as csat_satisfied,
+        sum({{ count_category('survey_type', 'score', 'satisfied') }}) as csat_satisfied,
         sum(case when survey_type = 'csat' then score else 0 end) as csat_score_sum
     from surveys
     group by month
@@ -75,29 +75,27 @@ subscriptions as (
 
 churn as (
 
+    {{ churn_counts('months', 'subscriptions') }}
+
+),
+
+cases as (
+
     select
-        months.month,
-        count(*) as active_at_start,
-        sum(
-            case
-                when subscriptions.cancelled_at < {{ dbt.dateadd('month', 1, 'months.month') }} then 1
-                else 0
-            end
-        ) as cancelled_in_month
-    from months
-    inner join subscriptions
-        on subscriptions.started_at < months.month
-        and (subscriptions.cancelled_at is null or subscriptions.cancelled_at >= months.month)
-    group by months.month
+        {{ month_of('opened_at') }} as month,
+        count(*) as cases_opened,
+        sum(contacts) as case_contacts,
+        sum(case when is_resolved then 1 else 0 end) as cases_resolved
+    from {{ ref('fct_support_cases') }}
+    group by {{ month_of('opened_at') }}
 
 ),
 
 revenue as (
 
-    select {{ month_of('ordered_at') }} as month, sum(amount_eur) as net_revenue_eur
-    from {{ ref('int_orders_converted') }}
-    where status = 'completed'
-    group by {{ month_of('ordered_at') }}
+    select {{ month_of('orders.ordered_at') }} as month, sum({{ completed_revenue_eur('orders') }}) as net_revenue_eur
+    from {{ ref('int_orders_converted') }} as orders
+    group by {{ month_of('orders.ordered_at') }}
 
 )
 
@@ -118,7 +116,10 @@ select
         as fcr_rate,
     cast(coalesce(conversions.new_customers, 0) as bigint) as new_customers,
     {{ ratio_rounded('churn.cancelled_in_month', 'churn.active_at_start', 4, 5) }} as churn_rate,
-    cast(round(coalesce(revenue.net_revenue_eur, 0), 2) as decimal(18, 2)) as net_revenue_eur
+    cast(round(coalesce(revenue.net_revenue_eur, 0), 2) as decimal(18, 2)) as net_revenue_eur,
+    cast(coalesce(cases.cases_opened, 0) as bigint) as cases_opened,
+    {{ ratio_rounded('cases.case_contacts', 'cases.cases_opened', 2, 12) }} as contacts_per_case,
+    {{ ratio_rounded('cases.cases_resolved', 'cases.cases_opened', 4, 5) }} as case_resolution_rate
 from months
 left join survey_counts
     on months.month = survey_counts.month
@@ -130,3 +131,5 @@ left join churn
     on months.month = churn.month
 left join revenue
     on months.month = revenue.month
+left join cases
+    on months.month = cases.month

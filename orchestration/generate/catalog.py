@@ -352,30 +352,73 @@ AGENTS: tuple[str, ...] = (
     "ryan.cole",
 )
 
-NPS_COMMENTS: dict[str, tuple[str, ...]] = {
-    "promoter": (
-        "Great product, our team uses it every day.",
-        'Support was "amazing" - thanks Julie!',
-        "Love the journey view.\nIt replaced three spreadsheets for us.",
-        "Très bon outil, facile à prendre en main.",
-        "Setup took an afternoon, not weeks",
-        "Five stars.\nThe Slack alerts alone are worth it!",
-        "Das Dashboard ist super, weiter so!",
-    ),
-    "passive": (
-        "Good, but reports could load faster.",
-        "Does the job, pricing is a bit high, though.",
-        'Would like a "compare cohorts" button',
-        'The "funnel" view is nice, exports are clunky',
-        "OK so far",
-        "Good overall.\nExports are clunky, though.",
-    ),
-    "detractor": (
-        "Too expensive for what it does.",
-        'Your "24/7 support" answered after three days, again.',
-        "Connector broke twice this month, support slow to answer.",
-        'The "simple" setup was anything but simple.\nWe gave up after a week.',
-        "Billing charged us twice, still waiting on a refund",
-        "Missing SSO, a deal-breaker for us",
-    ),
+NPS_COMMENTS: dict[str, dict[str, tuple[str, ...]]] = {
+    # Comments by language and NPS category; quotes, line breaks and mixed languages included.
+    "en": {
+        "promoter": (
+            "Great product, our team uses it every day.",
+            'Support was "amazing" - thanks Julie!',
+            "Love the journey view.\nIt replaced three spreadsheets for us.",
+            "Setup took an afternoon, not weeks",
+            "Five stars.\nThe Slack alerts alone are worth it!",
+            "Excellent support, quick and friendly.",
+        ),
+        "passive": (
+            "Good, but reports could load faster.",
+            "Does the job, pricing is a bit high, though.",
+            'Would like a "compare cohorts" button',
+            'The "funnel" view is nice, exports are clunky',
+            "OK so far",
+            "Good overall.\nExports are clunky, though.",
+        ),
+        "detractor": (
+            "Too expensive for what it does.",
+            'Your "24/7 support" answered after three days, again.',
+            "Connector broke twice this month, support slow to answer.",
+            'The "simple" setup was anything but simple.\nWe gave up after a week.',
+            "Billing charged us twice, still waiting on a refund",
+            "Missing SSO, a deal-breaker for us",
+            "Terrible experience with the hotline, very disappointing.",
+        ),
+    },
+    "fr": {
+        "promoter": (
+            "Très bon outil, facile à prendre en main.",
+            "Support excellent et rapide, merci !",
+            "Interface claire, l'équipe est ravie.",
+            "Super produit. Great support too!",
+        ),
+        "passive": (
+            "Bon produit, mais les exports sont lents.",
+            "Correct, un peu cher.",
+            "Pas mal, il manque quelques rapports.",
+        ),
+        "detractor": (
+            "Trop cher pour ce que c'est.",
+            "Service client décevant, aucune réponse depuis une semaine.",
+            "La facturation est une catastrophe, je suis très déçu.",
+            "Application lente et compliquée.",
+        ),
+    },
+    "de": {
+        "promoter": (
+            "Das Dashboard ist super, weiter so!",
+            "Sehr guter Support, schnell und freundlich.",
+            "Tolles Produkt, einfache Bedienung.",
+            "Perfekt für unser Team. Great tool!",
+        ),
+        "passive": (
+            "Gut, aber die Berichte laden langsam.",
+            "Ganz okay, etwas teuer.",
+            "Solide, es fehlen ein paar Exporte.",
+        ),
+        "detractor": (
+            "Viel zu teuer für diese Leistung.",
+            "Schlechter Support, niemand ruft zurück.",
+            "Die Rechnung war falsch, ich bin enttäuscht.",
+            "Langsam und kompliziert, nicht gut.",
+        ),
+    },
 }
+COMMENT_LANGUAGES: dict[str, str] = {"FR": "fr", "BE": "fr", "DE": "de", "CH": "de"}
+"""Language of the NPS comments of people from a country; English elsewhere."""

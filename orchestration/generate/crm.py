@@ -9,7 +9,7 @@ from .clock import Clock
 from .delivery import BadValue, RowDelivery
 from .people import Person
 
-_CONTACT_BAD: tuple[BadValue, ...] = (("id", 0), ("timestamp", 9), ("timestamp", 8))
+_CONTACT_BAD: tuple[BadValue, ...] = (("id", 0), ("timestamp", 10), ("timestamp", 9))
 _DEAL_BAD: tuple[BadValue, ...] = (("amount", 3), ("amount", 3), ("id", 1), ("timestamp", 7))
 _ORDER_BAD: tuple[BadValue, ...] = (("amount", 4), ("amount", 4), ("id", 1), ("timestamp", 2))
 _SUBSCRIPTION_BAD: tuple[BadValue, ...] = (("amount", 3), ("amount", 3), ("id", 1), ("timestamp", 5))
@@ -79,6 +79,7 @@ class CrmExport:
             p.country.code,
             LIFECYCLE_STAGES[p.lifecycle],
             p.source,
+            p.crm_persona,
             p.created_at,
             self.clock.utc(t),
             "true" if deleted else "false",

@@ -11,6 +11,7 @@ from .catalog import CHANNELS, USER_AGENTS, Channel, js
 from .clock import offset_suffix
 from .geography import COUNTRIES, Country, make_email, make_phone, typed_email
 from .ids import new_uuid
+from .personas import PERSONAS, Persona, persona_label, pick_persona, scaled
 
 NEVER = -1
 
@@ -52,6 +53,8 @@ class Person:
     phone_typed: str
     crm_phone: str
     channel: Channel
+    persona: Persona
+    crm_persona: str
     devices: list[Device]
     consider_at: int
     signup_at: int
@@ -105,7 +108,9 @@ class PersonFactory:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
         self._countries = _cumulative([c.weight for c in COUNTRIES])
-        self._channels = _cumulative([c.weight for c in CHANNELS])
+        self._channels = {
+            p.value: _cumulative([c.weight * p.channel_weights.get(c.source, 1.0) for c in CHANNELS]) for p in PERSONAS
+        }
         self._user_agents = [js(ua) for ua in USER_AGENTS]
         self._suffixes = {offset: offset_suffix(offset) for c in COUNTRIES for offset in c.offsets}
 
@@ -113,8 +118,9 @@ class PersonFactory:
         i = bisect.bisect(self._countries, self.rng.random() * self._countries[-1])
         return COUNTRIES[min(i, len(COUNTRIES) - 1)]
 
-    def _pick_channel(self) -> Channel:
-        i = bisect.bisect(self._channels, self.rng.random() * self._channels[-1])
+    def _pick_channel(self, persona: Persona) -> Channel:
+        weights = self._channels[persona.value]
+        i = bisect.bisect(weights, self.rng.random() * weights[-1])
         return CHANNELS[min(i, len(CHANNELS) - 1)]
 
     def device(self) -> Device:
@@ -132,7 +138,9 @@ class PersonFactory:
         first, last = rng.choice(country.first_names), rng.choice(country.last_names)
         email = make_email(first, last, index, country, rng)
         phone_e164, phone_typed = make_phone(country, rng)
-        channel = self._pick_channel()
+        persona = pick_persona(rng)
+        crm_persona = persona_label(persona, rng)
+        channel = self._pick_channel(persona)
         devices = [self.device()]
         u = rng.random()
         if u < 0.35:
@@ -152,6 +160,8 @@ class PersonFactory:
             phone_typed=phone_typed,
             crm_phone=phone_typed if rng.random() < 0.55 else "",
             channel=channel,
+            persona=persona,
+            crm_persona=crm_persona,
             devices=devices,
             consider_at=NEVER,
             signup_at=NEVER,
@@ -172,17 +182,17 @@ class PersonFactory:
             p.consider_at = _geometric(rng, 0.55)
             last = p.consider_at
             if rng.random() < 0.48:
-                p.signup_at = p.consider_at + _geometric(rng, 0.5)
+                p.signup_at = p.consider_at + scaled(_geometric(rng, 0.5), p.persona.consideration_sessions)
                 last = p.signup_at
                 if rng.random() < 0.45:
-                    p.purchase_at = p.signup_at + _geometric(rng, 0.45)
+                    p.purchase_at = p.signup_at + scaled(_geometric(rng, 0.45), p.persona.consideration_sessions)
                     last = p.purchase_at
                     if p.purchase_at > p.signup_at and rng.random() < 0.4:
                         p.abandon_at = p.purchase_at - 1
                 elif rng.random() < 0.2:
                     p.abandon_at = p.signup_at + 1
                     last = p.abandon_at
-            if rng.random() < 0.15:
+            if rng.random() < p.persona.demo_share:
                 p.demo_at = p.consider_at + _geometric(rng, 0.5)
                 last = max(last, p.demo_at)
             p.sessions_planned = last + 1 + _geometric(rng, 0.2)

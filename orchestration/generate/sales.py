@@ -41,12 +41,13 @@ class Sales:
         rng = self.ctx.rng
         plan = rng.choices(cat.PLANS, cat.PLAN_WEIGHTS)[0]
         price = float(cat.PLAN_PRICES[p.country.currency][plan])
-        amount = price * 10 if rng.random() < 0.25 else price
-        return Checkout(order_id, plan, amount, price, p.country.currency, completes)
+        seats = max(1, round(p.persona.order_size * (0.5 + rng.random())))
+        amount = price * seats * (10 if rng.random() < 0.25 else 1)
+        return Checkout(order_id, plan, amount, price * seats, p.country.currency, completes)
 
     def add_on(self, p: Person) -> Checkout:
         item, price = self.ctx.rng.choice(cat.ADD_ONS)
-        amount = float(round(price * FX[p.country.currency]))
+        amount = float(round(price * FX[p.country.currency] * p.persona.order_size))
         return Checkout(self.ctx.ids.order(), item, amount, 0.0, p.country.currency, True)
 
     def open_deal(self, day: int, p: Person) -> None:

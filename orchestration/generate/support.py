@@ -9,6 +9,7 @@ from .contact_centre import Caller, ContactCentre
 from .context import Context
 from .geography import make_phone
 from .people import Person
+from .personas import reason_odds
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,8 @@ class Support:
     def request_some(self, day: int, p: Person, needs: tuple[tuple[str, float], ...], within: int) -> None:
         """For each (reason, probability): maybe a contact in the next ``within`` days, maybe more."""
         rng = self.ctx.rng
-        for reason, probability in needs:
+        for reason, base in needs:
+            probability = min(0.9, base * reason_odds(p.persona, reason))
             while rng.random() < probability:
                 channel = "VOICE" if rng.random() < 0.5 else "CHAT" if rng.random() < 0.7 else "EMAIL"
                 self.request(day + 1 + rng.randrange(within), p, ContactIntent(reason, channel))

@@ -37,7 +37,7 @@ class Surveys:
         t = ctx.local_time(day, p, 7, 23)
         score = self._score(p, kind)
         category = "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
-        comment = rng.choice(cat.NPS_COMMENTS[category]) if rng.random() < 0.5 else ""
+        comment = self._comment(p, category) if rng.random() < 0.5 else ""
         if rng.random() < 0.85:
             contact_id, email = p.contact_id, p.crm_email or p.email
         else:
@@ -53,6 +53,12 @@ class Surveys:
                 p.wants_referral = True
         elif score <= 4 and rng.random() < 0.1:
             p.wants_review = 1 + rng.randrange(3)
+
+    def _comment(self, p: Person, category: str) -> str:
+        """A comment in the person's language (English for one in five, as people mix them)."""
+        rng = self.ctx.rng
+        language = cat.COMMENT_LANGUAGES.get(p.country.code, "en") if rng.random() < 0.8 else "en"
+        return rng.choice(cat.NPS_COMMENTS[language][category])
 
     def _forwarded(self, p: Person, kind: str, t: int) -> None:
         """A colleague answers a forwarded survey link: an e-mail the CRM does not know."""

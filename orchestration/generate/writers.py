@@ -27,6 +27,7 @@ CSV_HEADERS: dict[str, tuple[str, ...]] = {
         "country",
         "lifecycle_stage",
         "original_source",
+        "persona",
         "created_at",
         "updated_at",
         "is_deleted",

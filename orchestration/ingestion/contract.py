@@ -106,6 +106,7 @@ CRM_CONTACTS = Entity(
         _csv("country"),
         _csv("lifecycle_stage"),
         _csv("original_source"),
+        _descr("persona"),
         _ts("created_at"),
         _ts("updated_at"),
         _csv("is_deleted"),

@@ -89,6 +89,9 @@ def ensure_raw_schema(conn: duckdb.DuckDBPyConnection) -> None:
     for entity in ENTITIES:
         cols = ", ".join(f'"{name}" {typ}' for name, typ, _ in raw_columns(entity))
         conn.execute(f"CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.{entity.table} ({cols})")
+        # A warehouse created before a column joined the contract gains it (null in earlier loads).
+        for name, typ, _ in raw_columns(entity):
+            conn.execute(f'ALTER TABLE {RAW_SCHEMA}.{entity.table} ADD COLUMN IF NOT EXISTS "{name}" {typ}')
     conn.execute(
         f"""
         CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.quarantine (

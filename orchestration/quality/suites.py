@@ -13,6 +13,9 @@ VALIDATED_MARTS: tuple[str, ...] = (
     "mart_stage_experience_monthly",
     "fct_customer_journey",
     "dim_customers",
+    "mart_persona_journey",
+    "fct_support_cases",
+    "fct_survey_responses",
 )
 
 

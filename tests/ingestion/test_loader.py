@@ -240,3 +240,51 @@ def test_extra_columns_and_missing_descriptive_columns(landing: Path, write_file
 def test_empty_landing_zone_loads_nothing(landing: Path, warehouse: Path, source: str) -> None:
     result = _load(warehouse, landing, source, [D1])
     assert result.files == [] and result.loaded_drops == [] and result.problems == []
+
+
+def test_persona_column_is_optional(landing: Path, write_file: WriteFile, warehouse: Path) -> None:
+    """contacts.csv with the optional persona column keeps it; a file without it loads with null."""
+    with_persona = CONTACTS_HEADER.replace("original_source,", "original_source,persona,")
+    write_file(
+        "crm/2026-01-01/contacts.csv",
+        with_persona + "\nC1,a@example.com,,A,B,FR,lead,email, persona_2 ,2026-01-01T10:00:00Z,"
+        "2026-01-01T10:00:00Z,false\n",
+    )
+    write_file(
+        "crm/2026-01-02/contacts.csv",
+        CONTACTS_HEADER + "\nC2,b@example.com,,C,D,FR,lead,email,2026-01-02T10:00:00Z,2026-01-02T10:00:00Z,false\n",
+    )
+    result = _load(warehouse, landing, "crm", [D1, D2])
+
+    assert result.problems == []
+    assert result.loaded_drops == [D1, D2]
+    assert _rows(warehouse, "SELECT contact_id, persona FROM raw.crm_contacts ORDER BY 1") == [
+        ("C1", " persona_2 "),
+        ("C2", None),
+    ]
+
+
+def test_warehouse_from_before_the_persona_column_gains_it(
+    landing: Path, write_file: WriteFile, warehouse: Path
+) -> None:
+    conn = connect(warehouse)
+    try:
+        conn.execute("CREATE SCHEMA raw")
+        conn.execute(
+            "CREATE TABLE raw.crm_contacts (contact_id VARCHAR, email VARCHAR, phone VARCHAR, first_name VARCHAR, "
+            "last_name VARCHAR, country VARCHAR, lifecycle_stage VARCHAR, original_source VARCHAR, "
+            "created_at VARCHAR, updated_at VARCHAR, is_deleted VARCHAR, _extra_columns JSON, _drop_date DATE, "
+            "_file VARCHAR, _line_number INTEGER)"
+        )
+    finally:
+        conn.close()
+    with_persona = CONTACTS_HEADER.replace("original_source,", "original_source,persona,")
+    write_file(
+        "crm/2026-01-01/contacts.csv",
+        with_persona + "\nC1,a@example.com,,A,B,FR,lead,email,persona_1,2026-01-01T10:00:00Z,"
+        "2026-01-01T10:00:00Z,false\n",
+    )
+    result = _load(warehouse, landing, "crm", [D1])
+
+    assert result.problems == []
+    assert _rows(warehouse, "SELECT contact_id, persona FROM raw.crm_contacts") == [("C1", "persona_1")]

@@ -9,6 +9,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .analytics import (
+    case_kpis,
+    fct_support_cases,
+    fct_survey_responses,
+    mart_persona_journey,
+    persona_of,
+    predicted_clv,
+    stage_outcomes,
+    support_cases,
+)
 from .common import STAGE_DESCRIPTIONS, STAGE_ORDER, STAGES, normalise_email
 from .identity import REMOVED, Identity, build_identity
 from .metrics import (
@@ -35,6 +45,9 @@ MARTS: tuple[str, ...] = (
     "mart_cx_kpis_monthly",
     "mart_journey_funnel",
     "mart_stage_experience_monthly",
+    "mart_persona_journey",
+    "fct_support_cases",
+    "fct_survey_responses",
 )
 
 Rows = list[dict[str, Any]]
@@ -106,6 +119,7 @@ def dim_customers(
     data: Deduplicated,
     identity: Identity,
     seeds: Any,
+    clv: dict[str, Decimal],
 ) -> Rows:
     first_seen: dict[str, datetime] = {}
     nps: dict[str, list[tuple[datetime, str, int]]] = defaultdict(list)
@@ -144,12 +158,14 @@ def dim_customers(
                 "country": contact.country if contact else None,
                 "original_source": contact.original_source if contact else None,
                 "lifecycle_stage": contact.lifecycle_stage if contact else None,
+                "persona": persona_of(key, identity),
                 "current_stage": stages[-1].stage,
                 "first_seen_at": first_seen[key],
                 "converted_at": conversion.entered_at if conversion else None,
                 "churned_at": churned_at,
                 "lifetime_revenue_eur": revenue(orders.get(key, []), seeds) if key in orders else Decimal("0.00"),
                 "latest_nps_score": latest(nps.get(key, [])),
+                "predicted_clv_eur": clv.get(key, Decimal("0.00")),
             }
         )
     return rows
@@ -165,13 +181,46 @@ def compute_reference(landing_dir: Path, seeds_dir: Path = SEEDS_DIR) -> dict[st
     stage_of = {tp.touchpoint_id: stage_at(entries[tp.customer_key], tp.occurred_at) for tp in touchpoints}
     months = kpi_months(touchpoints, data.last_drop)
     as_of_ts = data.as_of
+    if as_of_ts is None or data.last_drop is None:
+        return {
+            **{mart: [] for mart in MARTS},
+            "fct_touchpoints": fct_touchpoints(touchpoints, stage_of),
+            "fct_web_sessions": build_sessions(data, identity, seeds),
+            "dim_customers": dim_customers(entries, touchpoints, data, identity, seeds, {}),
+            "dim_journey_stages": dim_journey_stages(),
+            "mart_cx_kpis_monthly": cx_kpis_monthly(months, touchpoints, entries, data, identity, seeds),
+            "mart_journey_funnel": journey_funnel(entries),
+            "mart_stage_experience_monthly": stage_experience_monthly(months, touchpoints, stage_of),
+        }
+    cases = fct_support_cases(support_cases(touchpoints), entries, _csat_by_contact(touchpoints), as_of_ts)
+    responses = fct_survey_responses(touchpoints, stage_of, cases)
+    experience = stage_experience_monthly(months, touchpoints, stage_of)
+    outcomes = stage_outcomes(months, touchpoints, stage_of, responses, data, identity, entries, seeds)
+    for row in experience:
+        row.update(outcomes[(row["month"], row["stage"])])
+    kpis = cx_kpis_monthly(months, touchpoints, entries, data, identity, seeds)
+    case_columns = case_kpis(months, cases)
+    for row in kpis:
+        row.update(case_columns[row["month"]])
+    clv = predicted_clv(months, data, identity, seeds, as_of_ts, data.last_drop)
     return {
-        "fct_customer_journey": fct_customer_journey(entries, touchpoints, stage_of, as_of_ts) if as_of_ts else [],
+        "fct_customer_journey": fct_customer_journey(entries, touchpoints, stage_of, as_of_ts),
         "fct_touchpoints": fct_touchpoints(touchpoints, stage_of),
         "fct_web_sessions": build_sessions(data, identity, seeds),
-        "dim_customers": dim_customers(entries, touchpoints, data, identity, seeds),
+        "dim_customers": dim_customers(entries, touchpoints, data, identity, seeds, clv),
         "dim_journey_stages": dim_journey_stages(),
-        "mart_cx_kpis_monthly": cx_kpis_monthly(months, touchpoints, entries, data, identity, seeds),
+        "mart_cx_kpis_monthly": kpis,
         "mart_journey_funnel": journey_funnel(entries),
-        "mart_stage_experience_monthly": stage_experience_monthly(months, touchpoints, stage_of),
+        "mart_stage_experience_monthly": experience,
+        "mart_persona_journey": mart_persona_journey(entries, touchpoints, stage_of, identity, as_of_ts),
+        "fct_support_cases": cases,
+        "fct_survey_responses": responses,
     }
+
+
+def _csat_by_contact(touchpoints: list[Touchpoint]) -> dict[str, list[int]]:
+    scores: dict[str, list[int]] = defaultdict(list)
+    for tp in touchpoints:
+        if tp.touchpoint_type == "csat_response" and tp.csat is not None and tp.score is not None:
+            scores[tp.csat.contact_record_id].append(tp.score)
+    return scores

@@ -207,6 +207,7 @@ def _typed_csv(spec: CsvSpec, v: dict[str, str | None], delivery: Delivery) -> o
             country=v.get("country"),
             lifecycle_stage=v.get("lifecycle_stage"),
             original_source=v.get("original_source"),
+            persona=v.get("persona"),
             created_at=_ts(v, "created_at"),  # type: ignore[arg-type]
             updated_at=_ts(v, "updated_at"),  # type: ignore[arg-type]
             is_deleted=(v.get("is_deleted") or "").strip().lower() == "true",
@@ -255,6 +256,7 @@ def _typed_csv(spec: CsvSpec, v: dict[str, str | None], delivery: Delivery) -> o
             score=parse_integer(v["score"]),  # type: ignore[arg-type]
             submitted_at=_ts(v, "submitted_at"),  # type: ignore[arg-type]
             delivery=delivery,
+            comment=blank_to_none((v.get("comment") or "").strip()),
         )
     return CsatSurvey(
         survey_id=v["survey_id"],  # type: ignore[arg-type]
@@ -366,7 +368,14 @@ def _typed_contact_record(doc: dict[str, Any], delivery: Delivery) -> ContactRec
         contact_reason=blank_to_none(json_text(attributes.get("contact_reason"))),
         resolved=(json_text(attributes.get("resolved")) or "").strip().lower() == "true",
         delivery=delivery,
+        initial_contact_id=blank_to_none(json_text(doc.get("InitialContactId"))),
+        disconnect_timestamp=_optional_timestamp(doc.get("DisconnectTimestamp")),
     )
+
+
+def _optional_timestamp(value: Any) -> datetime | None:
+    text = blank_to_none(json_text(value))
+    return parse_timestamp(text) if text is not None else None
 
 
 def _no_constants(name: str) -> Any:

@@ -23,6 +23,7 @@ class Contact:
     country: str | None
     lifecycle_stage: str | None
     original_source: str | None
+    persona: str | None
     created_at: datetime
     updated_at: datetime
     is_deleted: bool
@@ -75,6 +76,7 @@ class NpsResponse:
     score: int
     submitted_at: datetime
     delivery: Delivery
+    comment: str | None = None
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,8 @@ class ContactRecord:
     contact_reason: str | None
     resolved: bool
     delivery: Delivery
+    initial_contact_id: str | None = None
+    disconnect_timestamp: datetime | None = None
 
     @property
     def inbound(self) -> bool:

@@ -37,6 +37,9 @@ def test_keys_are_unique(name: str, tmp_path: Path) -> None:
         "mart_cx_kpis_monthly": ("month",),
         "mart_journey_funnel": ("cohort_month", "stage"),
         "mart_stage_experience_monthly": ("month", "stage"),
+        "fct_support_cases": ("case_id",),
+        "fct_survey_responses": ("survey_type", "response_id"),
+        "mart_persona_journey": ("persona", "stage"),
     }
     for mart, columns in keys.items():
         values = [tuple(r[c] for c in columns) for r in marts[mart]]

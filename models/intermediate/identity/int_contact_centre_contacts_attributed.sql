@@ -60,6 +60,7 @@ repeats as (
 
 select
     kept.contact_record_id,
+    kept.initial_contact_record_id,
     kept.customer_key,
     kept.channel,
     case kept.channel when 'VOICE' then 'phone' when 'CHAT' then 'chat' when 'EMAIL' then 'email' else 'other' end

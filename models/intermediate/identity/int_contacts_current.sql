@@ -6,6 +6,7 @@ select
     country,
     lifecycle_stage,
     original_source,
+    persona,
     created_at,
     updated_at
 from {{ ref('stg_crm__contacts') }}

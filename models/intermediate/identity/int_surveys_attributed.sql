@@ -45,7 +45,8 @@ nps_attributed as (
         ) as customer_key,
         coalesce(by_id.is_deleted, by_email.is_deleted, false) as is_deleted,
         nps.score,
-        nps.submitted_at
+        nps.submitted_at,
+        cast(null as {{ dbt.type_string() }}) as contact_record_id
     from nps
     left join identities as by_id
         on by_id.identifier_type = 'contact_id'
@@ -70,7 +71,8 @@ csat_attributed as (
         contact_centre.contact_record_id is not null
             and contact_centre_attributed.contact_record_id is null as is_deleted,
         csat.score,
-        csat.submitted_at
+        csat.submitted_at,
+        csat.contact_record_id
     from csat
     left join contact_centre
         on csat.contact_record_id = contact_centre.contact_record_id
@@ -87,6 +89,6 @@ unioned as (
 
 )
 
-select survey_type, survey_id, customer_key, score, submitted_at
+select survey_type, survey_id, customer_key, score, submitted_at, contact_record_id
 from unioned
 where not is_deleted

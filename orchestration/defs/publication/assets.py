@@ -20,6 +20,9 @@ PUBLISHED_MARTS: tuple[str, ...] = (
     "mart_cx_kpis_monthly",
     "mart_journey_funnel",
     "mart_stage_experience_monthly",
+    "mart_persona_journey",
+    "fct_support_cases",
+    "fct_survey_responses",
 )
 
 

@@ -26,6 +26,12 @@ from .compare import check_case, same_value
 from .fcr import FCR_EXPECTED, write_fcr
 from .fx import FX_EXPECTED, write_fx
 from .identity import IDENTITY_EXPECTED, write_identity
+from .journey_analytics import (
+    CLV_WITHOUT_CHURN_HISTORY_EXPECTED,
+    JOURNEY_ANALYTICS_EXPECTED,
+    write_clv_without_churn_history,
+    write_journey_analytics,
+)
 from .rounding import ROUNDING_EXPECTED, write_rounding
 from .sessions import SESSIONS_EXPECTED, write_sessions
 from .shared_device import SHARED_DEVICE_EXPECTED, write_shared_device
@@ -41,6 +47,8 @@ CASES: dict[str, tuple[Callable[[Path], None], dict[str, Any]]] = {
     "sessions": (write_sessions, SESSIONS_EXPECTED),
     "shared_device": (write_shared_device, SHARED_DEVICE_EXPECTED),
     "bad_input": (write_bad_input, BAD_INPUT_EXPECTED),
+    "journey_analytics": (write_journey_analytics, JOURNEY_ANALYTICS_EXPECTED),
+    "clv_without_churn_history": (write_clv_without_churn_history, CLV_WITHOUT_CHURN_HISTORY_EXPECTED),
 }
 
 __all__ = [

@@ -30,6 +30,9 @@ KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "mart_journey_funnel": ("cohort_month", "stage"),
     "mart_stage_experience_monthly": ("month", "stage"),
     "fct_web_sessions": ("anonymous_id", "started_at"),
+    "fct_support_cases": ("case_id",),
+    "fct_survey_responses": ("survey_type", "response_id"),
+    "mart_persona_journey": ("persona", "stage"),
 }
 
 D = Decimal
@@ -119,8 +122,8 @@ def deal(deal_id: str, contact_id: str, created: str, stage: str = "appointments
     return csv_line(deal_id, contact_id, stage, "1000", "EUR", created, closed, closed or created)
 
 
-def nps(response_id: str, score: object, at: str, contact_id: str = "", email: str = "") -> str:
-    return csv_line(response_id, contact_id, email, score, "", at)
+def nps(response_id: str, score: object, at: str, contact_id: str = "", email: str = "", comment: str = "") -> str:
+    return csv_line(response_id, contact_id, email, score, comment, at)
 
 
 def csat(survey_id: str, record_id: str, score: object, at: str) -> str:
@@ -177,6 +180,8 @@ def ctr(
     answered: bool = True,
     reason: str | None = None,
     resolved: bool | None = None,
+    initial: str | None = None,
+    ended: str | None = None,
 ) -> dict[str, Any]:
     endpoint = None
     if phone is not None:
@@ -190,12 +195,12 @@ def ctr(
         attributes["resolved"] = "true" if resolved else "false"
     return {
         "ContactId": contact_id,
-        "InitialContactId": None,
-        "PreviousContactId": None,
+        "InitialContactId": initial,
+        "PreviousContactId": initial,
         "Channel": channel,
         "InitiationMethod": method,
         "InitiationTimestamp": at,
-        "DisconnectTimestamp": at,
+        "DisconnectTimestamp": ended or at,
         "CustomerEndpoint": endpoint,
         "Queue": None
         if wait is None

@@ -20,6 +20,7 @@ from .metrics import (
     revenue,
     stage_experience_monthly,
 )
+from .paths import PATHS_MARTS, paths_marts
 from .raw import Deduplicated, load
 from .seeds import SEEDS_DIR, load_seeds
 from .sessions import build_sessions
@@ -35,6 +36,7 @@ MARTS: tuple[str, ...] = (
     "mart_cx_kpis_monthly",
     "mart_journey_funnel",
     "mart_stage_experience_monthly",
+    *PATHS_MARTS,
 )
 
 Rows = list[dict[str, Any]]
@@ -165,13 +167,15 @@ def compute_reference(landing_dir: Path, seeds_dir: Path = SEEDS_DIR) -> dict[st
     stage_of = {tp.touchpoint_id: stage_at(entries[tp.customer_key], tp.occurred_at) for tp in touchpoints}
     months = kpi_months(touchpoints, data.last_drop)
     as_of_ts = data.as_of
+    sessions = build_sessions(data, identity, seeds)
     return {
         "fct_customer_journey": fct_customer_journey(entries, touchpoints, stage_of, as_of_ts) if as_of_ts else [],
         "fct_touchpoints": fct_touchpoints(touchpoints, stage_of),
-        "fct_web_sessions": build_sessions(data, identity, seeds),
+        "fct_web_sessions": sessions,
         "dim_customers": dim_customers(entries, touchpoints, data, identity, seeds),
         "dim_journey_stages": dim_journey_stages(),
         "mart_cx_kpis_monthly": cx_kpis_monthly(months, touchpoints, entries, data, identity, seeds),
         "mart_journey_funnel": journey_funnel(entries),
         "mart_stage_experience_monthly": stage_experience_monthly(months, touchpoints, stage_of),
+        **paths_marts(entries, touchpoints, data, identity, seeds, sessions),
     }

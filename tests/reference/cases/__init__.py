@@ -26,6 +26,7 @@ from .compare import check_case, same_value
 from .fcr import FCR_EXPECTED, write_fcr
 from .fx import FX_EXPECTED, write_fx
 from .identity import IDENTITY_EXPECTED, write_identity
+from .paths import PATHS_EXPECTED, write_paths
 from .rounding import ROUNDING_EXPECTED, write_rounding
 from .sessions import SESSIONS_EXPECTED, write_sessions
 from .stages import STAGES_EXPECTED, write_stages
@@ -39,6 +40,7 @@ CASES: dict[str, tuple[Callable[[Path], None], dict[str, Any]]] = {
     "fx": (write_fx, FX_EXPECTED),
     "sessions": (write_sessions, SESSIONS_EXPECTED),
     "bad_input": (write_bad_input, BAD_INPUT_EXPECTED),
+    "paths": (write_paths, PATHS_EXPECTED),
 }
 
 __all__ = [

@@ -30,6 +30,10 @@ KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "mart_journey_funnel": ("cohort_month", "stage"),
     "mart_stage_experience_monthly": ("month", "stage"),
     "fct_web_sessions": ("anonymous_id", "started_at"),
+    "mart_channel_flows": ("step", "from_node", "to_node"),
+    "mart_conversion_paths": ("path",),
+    "fct_attribution_credits": ("customer_key", "model", "touchpoint_id"),
+    "mart_channel_attribution_monthly": ("month", "model", "channel"),
 }
 
 D = Decimal

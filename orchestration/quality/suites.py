@@ -13,6 +13,10 @@ VALIDATED_MARTS: tuple[str, ...] = (
     "mart_stage_experience_monthly",
     "fct_customer_journey",
     "dim_customers",
+    "mart_channel_flows",
+    "mart_conversion_paths",
+    "fct_attribution_credits",
+    "mart_channel_attribution_monthly",
 )
 
 

@@ -20,6 +20,10 @@ PUBLISHED_MARTS: tuple[str, ...] = (
     "mart_cx_kpis_monthly",
     "mart_journey_funnel",
     "mart_stage_experience_monthly",
+    "mart_channel_flows",
+    "mart_conversion_paths",
+    "fct_attribution_credits",
+    "mart_channel_attribution_monthly",
 )
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from orchestration.ingestion import connect
 from tests.reference import compute_reference
+from tests.reference.actions import ACTIONS_MARTS
 from tests.reference.paths import PATHS_MARTS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("reference")]
@@ -28,6 +29,7 @@ MARTS = (
     "mart_journey_funnel",
     "mart_stage_experience_monthly",
     *PATHS_MARTS,
+    *ACTIONS_MARTS,
 )
 # Ids and the stage descriptions are the implementation's own wording, not contract values.
 PROJECT_DIR = Path(__file__).resolve().parents[1]

@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .actions import ACTIONS_MARTS, actions_marts
 from .common import STAGE_DESCRIPTIONS, STAGE_ORDER, STAGES, normalise_email
 from .identity import REMOVED, Identity, build_identity
 from .metrics import (
@@ -37,6 +38,7 @@ MARTS: tuple[str, ...] = (
     "mart_journey_funnel",
     "mart_stage_experience_monthly",
     *PATHS_MARTS,
+    *ACTIONS_MARTS,
 )
 
 Rows = list[dict[str, Any]]
@@ -178,4 +180,5 @@ def compute_reference(landing_dir: Path, seeds_dir: Path = SEEDS_DIR) -> dict[st
         "mart_journey_funnel": journey_funnel(entries),
         "mart_stage_experience_monthly": stage_experience_monthly(months, touchpoints, stage_of),
         **paths_marts(entries, touchpoints, data, identity, seeds, sessions),
+        **actions_marts(touchpoints, identity, as_of_ts),
     }

@@ -24,6 +24,7 @@ PUBLISHED_MARTS: tuple[str, ...] = (
     "mart_conversion_paths",
     "fct_attribution_credits",
     "mart_channel_attribution_monthly",
+    "fct_feedback_follow_ups",
 )
 
 

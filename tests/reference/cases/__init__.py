@@ -24,6 +24,7 @@ from .builders import CONTACTS_HEADER, KEY_COLUMNS, NPS_HEADER, contact, nps, we
 from .churn import CHURN_EXPECTED, write_churn
 from .compare import check_case, same_value
 from .fcr import FCR_EXPECTED, write_fcr
+from .follow_ups import FOLLOW_UPS_EXPECTED, write_follow_ups
 from .fx import FX_EXPECTED, write_fx
 from .identity import IDENTITY_EXPECTED, write_identity
 from .paths import PATHS_EXPECTED, write_paths
@@ -41,6 +42,7 @@ CASES: dict[str, tuple[Callable[[Path], None], dict[str, Any]]] = {
     "sessions": (write_sessions, SESSIONS_EXPECTED),
     "bad_input": (write_bad_input, BAD_INPUT_EXPECTED),
     "paths": (write_paths, PATHS_EXPECTED),
+    "follow_ups": (write_follow_ups, FOLLOW_UPS_EXPECTED),
 }
 
 __all__ = [

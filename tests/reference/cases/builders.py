@@ -34,6 +34,7 @@ KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "mart_conversion_paths": ("path",),
     "fct_attribution_credits": ("customer_key", "model", "touchpoint_id"),
     "mart_channel_attribution_monthly": ("month", "model", "channel"),
+    "fct_feedback_follow_ups": ("survey_type", "response_id"),
 }
 
 D = Decimal

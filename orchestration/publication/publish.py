@@ -1,14 +1,20 @@
-"""Publish the marts as a read-only DuckDB file plus one Parquet file per mart.
+"""Publish the marts as a read-only DuckDB file plus one Parquet file per mart, and exports.
 
 The pipeline writes ``warehouse.duckdb``; BI tools read the publication. A publication is one
 unit, a *release* folder written whole before anyone can see it::
 
     $JOURNEY_PUBLISH_DIR/
-      releases/<time>-<run>/        journey.duckdb, parquet/<mart>.parquet, publication.json
+      releases/<time>-<run>/        journey.duckdb, parquet/<mart>.parquet, exports/, publication.json
       current -> releases/<time>-<run>
       journey.duckdb -> current/journey.duckdb
       parquet -> current/parquet
+      exports -> current/exports
       publication.json -> current/publication.json
+
+``exports/<name>.parquet`` and ``exports/<name>.csv`` are copies of a mart for the tools that
+import files rather than read a database (CRM tasks, marketing suppression lists); they are
+keyed by ``customer_key``, so a purge of deleted customers rewrites them too. A release without
+exports has no ``exports`` folder, and then no ``exports`` link.
 
 A new release is written in ``releases/.<name>.tmp`` and renamed into place, then ``current``
 is switched to it by renaming a new symbolic link over it (an atomic step on POSIX). So at any
@@ -41,9 +47,10 @@ from orchestration.errors import is_out_of_space, out_of_space_message
 PUBLISHED_DATABASE = "journey.duckdb"
 PARQUET_DIR = "parquet"
 METADATA_FILE = "publication.json"
+EXPORTS_DIR = "exports"
 RELEASES_DIR = "releases"
 CURRENT = "current"
-PUBLISHED_ENTRIES = (PUBLISHED_DATABASE, PARQUET_DIR, METADATA_FILE)
+PUBLISHED_ENTRIES = (PUBLISHED_DATABASE, PARQUET_DIR, EXPORTS_DIR, METADATA_FILE)
 KEPT_RELEASES = 2
 RELEASE_GRACE_SECONDS = 600
 _RELEASE_TIME = "%Y%m%dT%H%M%S%fZ"
@@ -67,6 +74,7 @@ class Publication:
     parquet: dict[str, str]
     release: str = ""
     purges: list[dict[str, Any]] = field(default_factory=list)
+    exports: dict[str, str] = field(default_factory=dict)
 
 
 def publish_marts(
@@ -75,8 +83,16 @@ def publish_marts(
     publish_dir: Path,
     run_id: str,
     validation: dict[str, Any],
+    exports: dict[str, str] | None = None,
 ) -> Publication:
-    """Copy ``marts.<mart>`` of the warehouse into a new release and make it the current one."""
+    """Copy ``marts.<mart>`` of the warehouse into a new release and make it the current one.
+
+    ``exports`` maps a published mart to the name of its export files (``exports/<name>.parquet``
+    and ``exports/<name>.csv``)."""
+    exports = dict(exports or {})
+    unknown = sorted(set(exports) - set(marts))
+    if unknown:
+        raise PublicationError(f"exports of marts that are not published: {', '.join(unknown)}")
     as_of = conn.execute("SELECT max(as_of) FROM intermediate.int_drops_summarised").fetchone()[0]
     row_counts = {m: conn.execute(f"SELECT count(*) FROM marts.{m}").fetchone()[0] for m in marts}
     now = datetime.now(UTC)
@@ -90,6 +106,7 @@ def publish_marts(
         database=str(publish_dir / PUBLISHED_DATABASE),
         parquet={m: str(publish_dir / PARQUET_DIR / f"{m}.parquet") for m in marts},
         release=release,
+        exports=exports,
     )
 
     def write(folder: Path) -> None:
@@ -104,6 +121,7 @@ def publish_marts(
             conn.execute("DETACH publication")
         for mart in marts:
             conn.execute(f"COPY marts.{mart} TO {_literal(folder / PARQUET_DIR / f'{mart}.parquet')} (FORMAT parquet)")
+        write_exports(conn, "marts", folder, exports)
         _write_json(folder / METADATA_FILE, publication)
 
     _release(publish_dir, release, write)
@@ -127,6 +145,8 @@ def rewrite_current(
         shutil.copy2(source / PUBLISHED_DATABASE, folder / PUBLISHED_DATABASE)
         for parquet in sorted((source / PARQUET_DIR).glob("*.parquet")):
             shutil.copy2(parquet, folder / PARQUET_DIR / parquet.name)
+        if (source / EXPORTS_DIR).is_dir():
+            shutil.copytree(source / EXPORTS_DIR, folder / EXPORTS_DIR)
         conn = duckdb.connect()
         try:
             conn.execute(f"ATTACH {_literal(folder / PUBLISHED_DATABASE)} AS publication")
@@ -141,6 +161,21 @@ def rewrite_current(
 
     _release(publish_dir, release, write)
     return Publication(**read_publication(publish_dir))
+
+
+def write_exports(conn: duckdb.DuckDBPyConnection, schema: str, folder: Path, exports: dict[str, str]) -> None:
+    """``exports/<name>.parquet`` and ``exports/<name>.csv`` of each exported mart, read from
+    ``<schema>.<mart>``, ordered by their first columns so that files of equal marts are equal."""
+    for mart, name in exports.items():
+        (folder / EXPORTS_DIR).mkdir(exist_ok=True)
+        table = f"{schema}.{mart}"
+        columns = [row[0] for row in conn.execute(f"SELECT * FROM {table} LIMIT 0").description]
+        ordered = f"SELECT * FROM {table} ORDER BY {', '.join(columns[:3])}"
+        conn.execute(f"COPY ({ordered}) TO {_literal(folder / EXPORTS_DIR / f'{name}.parquet')} (FORMAT parquet)")
+        conn.execute(
+            f"COPY ({ordered}) TO {_literal(folder / EXPORTS_DIR / f'{name}.csv')} "
+            "(FORMAT csv, HEADER true, TIMESTAMPFORMAT '%Y-%m-%dT%H:%M:%SZ')"
+        )
 
 
 def read_publication(publish_dir: Path) -> dict[str, Any] | None:
@@ -223,6 +258,10 @@ def _switch(publish_dir: Path, release: str) -> None:
     for name in PUBLISHED_ENTRIES:
         path = publish_dir / name
         target = Path(CURRENT) / name
+        if name == EXPORTS_DIR and not (publish_dir / RELEASES_DIR / release / name).exists():
+            if path.is_symlink():
+                path.unlink()  # a publication without exports has no exports link
+            continue
         if path.is_symlink() and Path(os.readlink(path)) == target:
             continue
         _link(path, target)

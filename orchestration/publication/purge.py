@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from .publish import PARQUET_DIR, Publication, _literal, read_publication, rewrite_current
+from .publish import PARQUET_DIR, Publication, _literal, read_publication, rewrite_current, write_exports
 
 KEY_COLUMN = "customer_key"
 
@@ -80,6 +80,7 @@ def purge_customers(publish_dir: Path, keys: list[str], run_id: str) -> int:
                         f"(SELECT customer_key FROM deleted)) TO {_literal(kept)} (FORMAT parquet)"
                     )
                     kept.replace(parquet)
+        write_exports(conn, "publication.marts", folder, old.exports)
         purge = {
             "at": datetime.now(UTC).isoformat(timespec="seconds"),
             "by_run": run_id,

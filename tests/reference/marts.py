@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .actions import ACTIONS_MARTS, actions_marts
 from .analytics import (
     case_kpis,
     fct_support_cases,
@@ -30,6 +31,7 @@ from .metrics import (
     revenue,
     stage_experience_monthly,
 )
+from .paths import PATHS_MARTS, paths_marts
 from .raw import Deduplicated, load
 from .seeds import SEEDS_DIR, load_seeds
 from .sessions import build_sessions
@@ -48,6 +50,8 @@ MARTS: tuple[str, ...] = (
     "mart_persona_journey",
     "fct_support_cases",
     "fct_survey_responses",
+    *PATHS_MARTS,
+    *ACTIONS_MARTS,
 )
 
 Rows = list[dict[str, Any]]
@@ -181,11 +185,12 @@ def compute_reference(landing_dir: Path, seeds_dir: Path = SEEDS_DIR) -> dict[st
     stage_of = {tp.touchpoint_id: stage_at(entries[tp.customer_key], tp.occurred_at) for tp in touchpoints}
     months = kpi_months(touchpoints, data.last_drop)
     as_of_ts = data.as_of
+    sessions = build_sessions(data, identity, seeds)
     if as_of_ts is None or data.last_drop is None:
         return {
             **{mart: [] for mart in MARTS},
             "fct_touchpoints": fct_touchpoints(touchpoints, stage_of),
-            "fct_web_sessions": build_sessions(data, identity, seeds),
+            "fct_web_sessions": sessions,
             "dim_customers": dim_customers(entries, touchpoints, data, identity, seeds, {}),
             "dim_journey_stages": dim_journey_stages(),
             "mart_cx_kpis_monthly": cx_kpis_monthly(months, touchpoints, entries, data, identity, seeds),
@@ -206,7 +211,7 @@ def compute_reference(landing_dir: Path, seeds_dir: Path = SEEDS_DIR) -> dict[st
     return {
         "fct_customer_journey": fct_customer_journey(entries, touchpoints, stage_of, as_of_ts),
         "fct_touchpoints": fct_touchpoints(touchpoints, stage_of),
-        "fct_web_sessions": build_sessions(data, identity, seeds),
+        "fct_web_sessions": sessions,
         "dim_customers": dim_customers(entries, touchpoints, data, identity, seeds, clv),
         "dim_journey_stages": dim_journey_stages(),
         "mart_cx_kpis_monthly": kpis,
@@ -215,6 +220,8 @@ def compute_reference(landing_dir: Path, seeds_dir: Path = SEEDS_DIR) -> dict[st
         "mart_persona_journey": mart_persona_journey(entries, touchpoints, stage_of, identity, as_of_ts),
         "fct_support_cases": cases,
         "fct_survey_responses": responses,
+        **paths_marts(entries, touchpoints, data, identity, seeds, sessions),
+        **actions_marts(touchpoints, identity, as_of_ts),
     }
 
 

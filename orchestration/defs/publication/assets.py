@@ -23,6 +23,11 @@ PUBLISHED_MARTS: tuple[str, ...] = (
     "mart_persona_journey",
     "fct_support_cases",
     "fct_survey_responses",
+    "mart_channel_flows",
+    "mart_conversion_paths",
+    "fct_attribution_credits",
+    "mart_channel_attribution_monthly",
+    "fct_feedback_follow_ups",
 )
 
 

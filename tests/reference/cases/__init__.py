@@ -24,6 +24,7 @@ from .builders import CONTACTS_HEADER, KEY_COLUMNS, NPS_HEADER, contact, nps, we
 from .churn import CHURN_EXPECTED, write_churn
 from .compare import check_case, same_value
 from .fcr import FCR_EXPECTED, write_fcr
+from .follow_ups import FOLLOW_UPS_EXPECTED, write_follow_ups
 from .fx import FX_EXPECTED, write_fx
 from .identity import IDENTITY_EXPECTED, write_identity
 from .journey_analytics import (
@@ -32,6 +33,7 @@ from .journey_analytics import (
     write_clv_without_churn_history,
     write_journey_analytics,
 )
+from .paths import PATHS_EXPECTED, write_paths
 from .rounding import ROUNDING_EXPECTED, write_rounding
 from .sessions import SESSIONS_EXPECTED, write_sessions
 from .shared_device import SHARED_DEVICE_EXPECTED, write_shared_device
@@ -49,6 +51,8 @@ CASES: dict[str, tuple[Callable[[Path], None], dict[str, Any]]] = {
     "bad_input": (write_bad_input, BAD_INPUT_EXPECTED),
     "journey_analytics": (write_journey_analytics, JOURNEY_ANALYTICS_EXPECTED),
     "clv_without_churn_history": (write_clv_without_churn_history, CLV_WITHOUT_CHURN_HISTORY_EXPECTED),
+    "paths": (write_paths, PATHS_EXPECTED),
+    "follow_ups": (write_follow_ups, FOLLOW_UPS_EXPECTED),
 }
 
 __all__ = [

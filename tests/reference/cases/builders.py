@@ -33,6 +33,11 @@ KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "fct_support_cases": ("case_id",),
     "fct_survey_responses": ("survey_type", "response_id"),
     "mart_persona_journey": ("persona", "stage"),
+    "mart_channel_flows": ("step", "from_node", "to_node"),
+    "mart_conversion_paths": ("path",),
+    "fct_attribution_credits": ("customer_key", "model", "touchpoint_id"),
+    "mart_channel_attribution_monthly": ("month", "model", "channel"),
+    "fct_feedback_follow_ups": ("survey_type", "response_id"),
 }
 
 D = Decimal

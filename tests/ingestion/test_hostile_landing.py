@@ -366,3 +366,100 @@ def test_folders_that_are_not_drop_dates_are_reported_with_their_counts(landing:
         "web/latest is not a drop date (a real date, YYYY-MM-DD): 1 file, 2 lines not loaded",
         "contact_centre/2026-1-5 is not a drop date (a real date, YYYY-MM-DD): 1 file, 0 lines not loaded",
     ]
+
+
+def _plant_hostile_zone(landing: Path, outside: Path) -> None:
+    """One planted case of each kind, over every source."""
+
+    def put(relative: str, data: str | bytes) -> Path:
+        path = landing / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+        return path
+
+    ok = "2026-01-01T10:00:00Z"
+    bad_utf8 = (_web("u1") + "\n" + _web("u2", name="x\udcff") + "\n").encode("utf-8", errors="surrogateescape")
+    put("web/2026-01-01/events-[1].ndjson", _web("g1") + "\n" + _web("g2") + "\n")
+    put("web/2026-01-01/events-*.ndjson", bad_utf8)
+    put(
+        "web/2026-01-01/events-2.ndjson",
+        "\n".join(
+            _web(f"t{i}", timestamp=t)
+            for i, t in enumerate(["0001-01-01T00:00:00Z", "10000-01-01T00:00:00Z", "2026-02-30T00:00:00Z", ok])
+        )
+        + "\n",
+    )
+    outside.mkdir()
+    (outside / "events.ndjson").write_text(_web("stolen") + "\n", encoding="utf-8")
+    (landing / "web/2026-01-01/events-3.ndjson").symlink_to(outside / "events.ndjson")
+    packed = gzip.compress((_web("z") + "\n").encode() * 100)
+    put("web/2026-01-02/events-1.ndjson.gz", packed[: len(packed) // 2])
+    put("web/2026-01-03/events-1.ndjson.gz", gzip.compress((_web("fine") + "\n").encode()))
+    put("web/latest/events-1.ndjson", _web("latest") + "\n")
+    put(
+        "crm/2026-01-01/orders.csv",
+        ORDERS_HEADER + f"\nO1,C1,{ok},completed,1234567890123456789012345,EUR,{ok}\n"
+        f"O2,C1,{ok},completed,12.50,EUR,{ok}\nO3,C1,1989-12-31T00:00:00Z,completed,1,EUR,{ok}\n",
+    )
+    put(
+        "crm/2026-01-01/nps_responses.csv",
+        (
+            NPS_HEADER + f"\nR1,C1,,99999999999999999999,,{ok}\n"
+            f'R2,C1,,9,"multi\nline \udcfe",{ok}\nR3,C1,,9,fine,{ok}\n'
+        ).encode("utf-8", errors="surrogateescape"),
+    )
+    put("crm/2026-01-02/nps_responses.csv", NPS_HEADER.replace("comment", "email") + f"\nR4,C1,,9,,{ok}\n")
+    put("crm/2026-01-03/nps_responses.csv", NPS_HEADER.replace("score", 'sc"ore') + f"\nR5,C1,,9,,{ok}\n")
+    put("crm/2026-01-03/orders.csv", ORDERS_HEADER + f"\nO9,C1,{ok},completed,1,EUR,{ok}\n")
+    put(
+        "contact_centre/2026-01-01/contacts-1.ndjson",
+        json.dumps({"ContactId": "K1", "Channel": "VOICE", "InitiationMethod": "INBOUND", "InitiationTimestamp": ok})
+        + "\n"
+        + json.dumps(
+            {"ContactId": "K2", "Channel": "VOICE", "InitiationMethod": "INBOUND", "InitiationTimestamp": ok}
+            | {"DisconnectTimestamp": "9999-01-01T00:00:00Z"}
+        )
+        + "\n",
+    )
+    put("contact_centre/2026-01-01/csat_surveys.csv", CSAT_HEADER + f"\nV1,K1,5,{ok}\nV2,K1,-3,{ok}\n")
+
+
+def test_the_reference_reader_agrees_with_the_loader(landing: Path, warehouse: Path, tmp_path: Path) -> None:
+    """The reference implementation of the contract finds the same records, quarantine and
+    failed drops as the loader on a hostile landing zone."""
+    from orchestration.ingestion.contract import ENTITIES, SOURCES
+    from orchestration.ingestion.landing import drop_dates
+    from tests.reference.raw import read_landing
+
+    _plant_hostile_zone(landing, tmp_path / "outside")
+    conn = connect(warehouse)
+    try:
+        for source in SOURCES:
+            load_source(conn, landing, source, drop_dates(landing, source))
+        quarantined = conn.execute("SELECT file, line_number FROM raw.quarantine ORDER BY 1, 2").fetchall()
+        rejected = conn.execute("SELECT source, drop_date FROM raw.rejected_drops ORDER BY 1, 2").fetchall()
+        loaded = sorted(
+            row
+            for entity in ENTITIES
+            for row in conn.execute(f"SELECT _file, _line_number FROM raw.{entity.table}").fetchall()
+        )
+    finally:
+        conn.close()
+
+    reference = read_landing(landing)
+    records = [
+        *reference.contacts,
+        *reference.deals,
+        *reference.orders,
+        *reference.subscriptions,
+        *reference.nps_responses,
+        *reference.csat_surveys,
+        *reference.web_events,
+        *reference.contact_records,
+    ]
+    assert sorted((q.file, q.line) for q in reference.quarantine) == quarantined
+    assert sorted({(p.source, p.drop) for p in reference.failed_drops}) == rejected
+    assert sorted((r.delivery[1], r.delivery[2]) for r in records) == loaded
+    # and the planted cases are where they should be
+    assert rejected == [("crm", D2), ("crm", D3), ("web", D2)]
+    assert len(quarantined) == 10 and len(loaded) == 9

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Set up, generate sample exports into data/landing and run the whole pipeline into
 # data/warehouse.duckdb. Extra arguments go to `journey generate` (e.g. --customers 5000).
-# The sample drops end yesterday (UTC), so the demo looks current in the Dagster UI: its
-# freshness checks pass and no daily partition is missing; --start or --end set other dates.
+# The sample drops end yesterday (UTC), so the demo looks current in the Dagster UI: every
+# daily partition up to yesterday is loaded and the marts are fresh; --start or --end set
+# other dates.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh

@@ -170,6 +170,26 @@ def test_broken_invariants_of_the_journey_analytics_marts_block_publication(
     assert [e for e in result.all_events if e.event_type_value == "ASSET_MATERIALIZATION"] == []
 
 
+def test_marts_new_since_the_last_publication_pass_the_drift_check(published: Settings, tmp_path: Path) -> None:
+    """A publication made before a mart existed: that mart has no row count to compare, and publishes."""
+    settings = _copy(published, tmp_path)
+    database = (settings.publish_dir / "journey.duckdb").resolve()
+    database.chmod(0o644)
+    conn = duckdb.connect(str(database))
+    conn.execute("DROP TABLE marts.fct_support_cases")
+    conn.close()
+
+    result = _validate_and_publish(settings)
+
+    assert result.success
+    assert _checks(result)["gx_drift_against_last_publication"].passed
+    reader = duckdb.connect(str(settings.publish_dir / "journey.duckdb"), read_only=True)
+    try:
+        assert reader.execute("SELECT count(*) FROM marts.fct_support_cases").fetchone()[0] > 0
+    finally:
+        reader.close()
+
+
 def test_nps_jump_raises_a_drift_warning_but_publishes(
     published: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

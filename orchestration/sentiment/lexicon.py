@@ -129,7 +129,7 @@ def _lemma(word: str, language: str) -> str:
     return word
 
 
-def _lemmas(words: list[str], language: str, lexicon: Sentiment) -> list[str]:
+def _lemmas(words: list[str], language: str) -> list[str]:
     """Inflected adjectives brought back to the lexicon's form ("gute" -> "gut"); fillers after a
     negation left out, so that the negation reaches the word it negates."""
     out: list[str] = []
@@ -158,7 +158,7 @@ class PatternLexiconScorer:
         for words in sentences:
             language = language_of(words, default=whole)
             lexicon = _lexicon(language)
-            lemmas = _lemmas(words, language, lexicon)
+            lemmas = _lemmas(words, language)
             polarities.extend(a[1] for a in lexicon.assessments(((w, None) for w in lemmas), negation=True))
         if not polarities:
             return 0.0

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from fractions import Fraction
 from typing import Any
 
-from .common import round_half_away
+from .common import month_of, ratio, round_half_away
 from .identity import REMOVED, Identity
 from .raw import Deduplicated
 from .touchpoints import Touchpoint
@@ -152,4 +152,21 @@ def actions_marts(
     return {
         "fct_feedback_follow_ups": follow_ups,
         "mart_customer_actions": customer_actions(customers, follow_ups, cases, touchpoints, data, identity, as_of),
+    }
+
+
+def follow_up_kpis(months: list[date], follow_ups: Rows, responses: Rows) -> dict[date, dict[str, Any]]:
+    """The columns mart_cx_kpis_monthly gains from the follow-ups and the survey responses, by month."""
+    follow_up_rows: dict[date, list[bool]] = defaultdict(list)
+    for row in follow_ups:
+        follow_up_rows[month_of(row["submitted_at"])].append(row["status"] == "closed")
+    response_rows: dict[date, list[bool]] = defaultdict(list)
+    for row in responses:
+        response_rows[month_of(row["submitted_at"])].append(bool(row["during_open_case"]))
+    return {
+        month: {
+            "follow_up_48h_rate": ratio(sum(follow_up_rows[month]), len(follow_up_rows[month]), 4),
+            "surveys_during_open_case_rate": ratio(sum(response_rows[month]), len(response_rows[month]), 4),
+        }
+        for month in months
     }

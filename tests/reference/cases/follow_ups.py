@@ -3,6 +3,7 @@ action list at as_of (follow-ups still due, marketing to suppress, customers to 
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,7 @@ def write_follow_ups(root: Path) -> None:
             nps("r4", 5, "2026-02-27T12:00:00Z", "R4"),
             nps("r6", 9, "2026-02-10T00:00:00Z", "R1"),
             nps("r7", 2, "2026-02-10T00:00:00Z", email="nobody@example.com"),
+            nps("r8", 8, "2026-02-27T00:00:00Z", "R8"),  # passive, sent while R8's case is open
         ],
     )
     write_ndjson(
@@ -107,6 +109,11 @@ FOLLOW_UPS_EXPECTED: dict[str, Any] = {
                 "hours_to_follow_up": D("1.50"),
                 "status": "closed",
             },
+        },
+        "mart_cx_kpis_monthly": {
+            # February: r1 and c5 closed, r2 late, r3 overdue, r4 open -> 2 / 5; of the 8 counted
+            # responses (the anonymous r7 included) only r8 was sent during an open case
+            (date(2026, 2, 1),): {"follow_up_48h_rate": D("0.4000"), "surveys_during_open_case_rate": D("0.1250")},
         },
         "mart_customer_actions": {
             ("R3", "follow_up_feedback"): {

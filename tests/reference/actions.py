@@ -123,7 +123,8 @@ def customer_actions(
     for (key, action), found in sorted(triggers.items()):
         if key not in known:
             continue
-        at, trigger_id, reason, due_at = max(found, key=lambda t: (t[0], t[1]))
+        latest = max((t[0], t[1]) for t in found)
+        at, trigger_id, reason, due_at = min((t for t in found if (t[0], t[1]) == latest), key=lambda t: t[2])
         rows.append(
             {
                 "customer_key": key,

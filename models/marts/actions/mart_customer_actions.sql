@@ -1,6 +1,8 @@
 {#- The action list for the tools that act on customers (CRM tasks, marketing suppression lists):
     one row per known customer and action open at as_of. When several records trigger one action,
-    the row names the latest (by triggered_at, then id). "In the N days before as_of" is
+    the row names the latest (by triggered_at, then id; a contact that opened a case still open
+    triggers twice with one id and time, and its reason is the contact's: the first reason in
+    alphabetical order). "In the N days before as_of" is
     [as_of − N days, as_of).
     - follow_up_feedback: a follow-up open or overdue (fct_feedback_follow_ups); due 48 h after
       the response.
@@ -118,7 +120,7 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by customer_key, action order by triggered_at desc, trigger_id desc
+            partition by customer_key, action order by triggered_at desc, trigger_id desc, reason
         ) as recency_rank
     from triggers
 

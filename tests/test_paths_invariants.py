@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from pathlib import Path
 
@@ -60,3 +61,24 @@ def test_broken_credits_and_flows_block_publication(published: Settings, tmp_pat
     assert not flows.passed and "customers_conserved_at_nodes" in flows.description
     assert checks["gx_mart_conversion_paths"].passed
     assert _digest(database) == before
+
+
+def test_action_list_is_exported_as_parquet_and_csv_without_personal_data(published: Settings) -> None:  # noqa: F811
+    exports = published.publish_dir / "exports"
+    conn = duckdb.connect(str(published.publish_dir / "journey.duckdb"), read_only=True)
+    try:
+        actions = conn.execute("SELECT * FROM marts.mart_customer_actions ORDER BY customer_key, action").fetchall()
+        columns = [d[0] for d in conn.description]
+        parquet = conn.execute(
+            f"SELECT * FROM read_parquet('{exports / 'customer_actions.parquet'}') ORDER BY customer_key, action"
+        ).fetchall()
+        emails = {e for (e,) in conn.execute("SELECT email_sha256 FROM marts.dim_customers").fetchall()}
+    finally:
+        conn.close()
+    assert actions and parquet == actions
+    with (exports / "customer_actions.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == columns and columns[0] == "customer_key"
+    assert sorted((r["customer_key"], r["action"]) for r in rows) == [(a[0], a[1]) for a in actions]
+    for row in rows:
+        assert all("@" not in value and value not in emails for value in row.values()), row

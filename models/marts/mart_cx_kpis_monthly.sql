@@ -91,6 +91,28 @@ cases as (
 
 ),
 
+follow_ups as (
+
+    select
+        {{ month_of('submitted_at') }} as month,
+        count(*) as follow_ups,
+        sum(case when status = 'closed' then 1 else 0 end) as closed_follow_ups
+    from {{ ref('fct_feedback_follow_ups') }}
+    group by {{ month_of('submitted_at') }}
+
+),
+
+responses as (
+
+    select
+        {{ month_of('submitted_at') }} as month,
+        count(*) as responses,
+        sum(case when during_open_case then 1 else 0 end) as during_open_case
+    from {{ ref('fct_survey_responses') }}
+    group by {{ month_of('submitted_at') }}
+
+),
+
 revenue as (
 
     select {{ month_of('orders.ordered_at') }} as month, sum({{ completed_revenue_eur('orders') }}) as net_revenue_eur
@@ -119,7 +141,9 @@ select
     cast(round(coalesce(revenue.net_revenue_eur, 0), 2) as decimal(18, 2)) as net_revenue_eur,
     cast(coalesce(cases.cases_opened, 0) as bigint) as cases_opened,
     {{ ratio_rounded('cases.case_contacts', 'cases.cases_opened', 2, 12) }} as contacts_per_case,
-    {{ ratio_rounded('cases.cases_resolved', 'cases.cases_opened', 4, 5) }} as case_resolution_rate
+    {{ ratio_rounded('cases.cases_resolved', 'cases.cases_opened', 4, 5) }} as case_resolution_rate,
+    {{ ratio_rounded('follow_ups.closed_follow_ups', 'follow_ups.follow_ups', 4, 5) }} as follow_up_48h_rate,
+    {{ ratio_rounded('responses.during_open_case', 'responses.responses', 4, 5) }} as surveys_during_open_case_rate
 from months
 left join survey_counts
     on months.month = survey_counts.month
@@ -133,3 +157,7 @@ left join revenue
     on months.month = revenue.month
 left join cases
     on months.month = cases.month
+left join follow_ups
+    on months.month = follow_ups.month
+left join responses
+    on months.month = responses.month

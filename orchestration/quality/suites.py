@@ -21,6 +21,7 @@ VALIDATED_MARTS: tuple[str, ...] = (
     "fct_attribution_credits",
     "mart_channel_attribution_monthly",
     "fct_feedback_follow_ups",
+    "mart_customer_actions",
 )
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .actions import ACTIONS_MARTS, actions_marts
+from .actions import ACTIONS_MARTS, actions_marts, follow_up_kpis
 from .analytics import (
     case_kpis,
     fct_support_cases,
@@ -208,11 +208,16 @@ def compute_reference(landing_dir: Path, seeds_dir: Path = SEEDS_DIR) -> dict[st
     for row in kpis:
         row.update(case_columns[row["month"]])
     clv = predicted_clv(months, data, identity, seeds, as_of_ts, data.last_drop)
+    customers = dim_customers(entries, touchpoints, data, identity, seeds, clv)
+    actions = actions_marts(customers, cases, touchpoints, data, identity, as_of_ts)
+    loop_columns = follow_up_kpis(months, actions["fct_feedback_follow_ups"], responses)
+    for row in kpis:
+        row.update(loop_columns[row["month"]])
     return {
         "fct_customer_journey": fct_customer_journey(entries, touchpoints, stage_of, as_of_ts),
         "fct_touchpoints": fct_touchpoints(touchpoints, stage_of),
         "fct_web_sessions": sessions,
-        "dim_customers": dim_customers(entries, touchpoints, data, identity, seeds, clv),
+        "dim_customers": customers,
         "dim_journey_stages": dim_journey_stages(),
         "mart_cx_kpis_monthly": kpis,
         "mart_journey_funnel": journey_funnel(entries),
@@ -221,7 +226,7 @@ def compute_reference(landing_dir: Path, seeds_dir: Path = SEEDS_DIR) -> dict[st
         "fct_support_cases": cases,
         "fct_survey_responses": responses,
         **paths_marts(entries, touchpoints, data, identity, seeds, sessions),
-        **actions_marts(touchpoints, identity, as_of_ts),
+        **actions,
     }
 
 

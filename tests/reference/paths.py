@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -19,6 +20,7 @@ from .common import exact_days, month_of, ratio, round_half_away
 from .identity import Identity
 from .metrics import completed_orders, order_eur
 from .raw import Deduplicated
+from .records import Order
 from .seeds import Seeds
 from .stages import StageEntry
 from .touchpoints import Touchpoint
@@ -187,7 +189,7 @@ def attribution_credits(
             continue
         revenue = Fraction(0)
         for order in orders.get(key, []):
-            eur = order_eur(order, seeds)
+            eur = _order_eur(order, seeds)
             if eur is not None and converted_at <= order.ordered_at <= converted_at + REVENUE_WINDOW:
                 revenue += eur
         touches = _in_order(tp for tp in by_customer[key] if converted_at - LOOKBACK <= tp.occurred_at < converted_at)
@@ -199,6 +201,12 @@ def attribution_credits(
                 if credit > 0:
                     rows.append(_credit_row(key, converted_at, model, tp, credit, revenue, utm))
     return rows
+
+
+def _order_eur(order: Order, seeds: Seeds) -> Fraction | None:
+    """The order's EUR amount, its amount read as the warehouse types amounts (2 decimals,
+    half away from zero): the attributed revenue is kept unrounded, so the reading shows."""
+    return order_eur(replace(order, amount=round_half_away(Fraction(order.amount), 2)), seeds)
 
 
 def _credit_row(

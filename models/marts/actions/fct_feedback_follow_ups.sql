@@ -8,8 +8,7 @@ responses as (
 
     select survey_type, survey_id as response_id, customer_key, submitted_at
     from {{ ref('int_surveys_attributed') }}
-    where (survey_type = 'nps' and score <= 6)
-        or (survey_type = 'csat' and score <= 2)
+    where {{ survey_category('survey_type', 'score') }} in ('detractor', 'dissatisfied')
 
 ),
 

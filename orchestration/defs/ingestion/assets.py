@@ -42,7 +42,8 @@ def _spec(entity: Entity) -> dg.AssetSpec:
 LOADED_DROPS_KEY = dg.AssetKey([RAW_SCHEMA, "loaded_drops"])
 
 # The audit table of loaded drops, read by the dbt models (source ingestion.loaded_drops).
-# Every ingest step writes it with its raw tables; nothing materialises it on its own.
+# Every ingest step writes it with its raw tables and records a materialisation of it, so that
+# declarative automation refreshes the models that read it (as_of) after each ingestion.
 loaded_drops = dg.AssetSpec(
     key=LOADED_DROPS_KEY,
     group_name="ingestion",
@@ -81,6 +82,8 @@ def _source_asset(source: str, partitions_def: dg.PartitionsDefinition) -> dg.As
                 yield dg.MaterializeResult(
                     asset_key=raw_asset_key(entity), metadata=_metadata(conn, result, entity, drops)
                 )
+            # raw.loaded_drops changed with them: the models reading it (as_of) refresh too
+            context.log_event(dg.AssetMaterialization(asset_key=LOADED_DROPS_KEY, metadata={"source": source}))
         finally:
             conn.close()
         for name in result.skipped:

@@ -28,7 +28,10 @@ PUBLISHED_MARTS: tuple[str, ...] = (
     "fct_attribution_credits",
     "mart_channel_attribution_monthly",
     "fct_feedback_follow_ups",
+    "mart_customer_actions",
 )
+# Published marts also written as files for the tools that import them (exports/<name>.parquet, .csv).
+EXPORTED_MARTS: dict[str, str] = {"mart_customer_actions": "customer_actions"}
 
 
 @dg.asset(
@@ -39,7 +42,8 @@ PUBLISHED_MARTS: tuple[str, ...] = (
     pool=WAREHOUSE_POOL,
     automation_condition=downstream_condition(),
     description="Read-only copy of the validated marts for BI tools: published/journey.duckdb plus one "
-    "Parquet file per mart and publication.json, written as one release and swapped in atomically. "
+    "Parquet file per mart, the action list as exports/customer_actions.parquet and .csv, and "
+    "publication.json, written as one release and swapped in atomically. "
     "Skipped when a blocking check fails, so the last good publication stays in place (minus any "
     "contact deleted since).",
 )
@@ -50,7 +54,7 @@ def published_marts(context: dg.AssetExecutionContext, warehouse: Warehouse, qua
         conn = warehouse.connect()
     try:
         publication = publish_marts(
-            conn, list(PUBLISHED_MARTS), Path(quality.publish_dir), context.run.run_id, validation
+            conn, list(PUBLISHED_MARTS), Path(quality.publish_dir), context.run.run_id, validation, EXPORTED_MARTS
         )
     except PublicationError as error:
         raise dg.Failure(description=str(error)) from error
@@ -61,6 +65,7 @@ def published_marts(context: dg.AssetExecutionContext, warehouse: Warehouse, qua
         metadata={
             "database": dg.MetadataValue.path(publication.database),
             "parquet_dir": dg.MetadataValue.path(str(Path(quality.publish_dir) / "parquet")),
+            "exports_dir": dg.MetadataValue.path(str(Path(quality.publish_dir) / "exports")),
             "as_of": publication.as_of or "",
             "published_at": publication.published_at,
             "row_counts": dg.MetadataValue.json(publication.row_counts),

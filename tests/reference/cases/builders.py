@@ -38,6 +38,7 @@ KEY_COLUMNS: dict[str, tuple[str, ...]] = {
     "fct_attribution_credits": ("customer_key", "model", "touchpoint_id"),
     "mart_channel_attribution_monthly": ("month", "model", "channel"),
     "fct_feedback_follow_ups": ("survey_type", "response_id"),
+    "mart_customer_actions": ("customer_key", "action"),
 }
 
 D = Decimal

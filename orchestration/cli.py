@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -202,8 +203,15 @@ def _dev(args: argparse.Namespace) -> int:
     return 0  # not reached
 
 
+def _log_unraisable(unraisable: sys.UnraisableHookArgs) -> None:
+    """An error Python can only ignore (one in a finaliser, such as a generator closed after
+    its step failed) goes to the debug log, not to the console as a traceback."""
+    logging.getLogger("journey").debug("ignored in %r: %r", unraisable.object, unraisable.exc_value)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    sys.unraisablehook = _log_unraisable
     from orchestration.errors import OutOfSpace, UserError
 
     try:

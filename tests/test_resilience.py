@@ -136,7 +136,7 @@ def _run_until(args: list[str], env: dict[str, str], marker: str, delay: float) 
     ("phase", "marker", "delay"),
     [
         ("ingestion", ": loading drops", 0.2),
-        ("dbt build", "Running dbt command", 2.0),
+        ("dbt build", "per-node log:", 5.0),
         ("validation and publication", "validated", 0.0),
     ],
 )

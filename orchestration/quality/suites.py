@@ -60,12 +60,14 @@ def consistency_queries(mart: str, root: Path | None = None) -> list[Consistency
 @dataclass(frozen=True)
 class DriftLimits:
     """How far a publication may move from the last good one: (warning, error) per measure, and
-    the fewest responses a month needs, in both publications, for its NPS or CSAT to be compared."""
+    the fewest responses a month needs, in both publications, for its NPS or CSAT to be compared,
+    and the fewest rows a mart's last publication needs for a drop in its row count to be checked."""
 
     nps_points: tuple[float, float]
     csat_points: tuple[float, float]
     row_drop: tuple[float, float]
     min_responses: int = 30
+    min_rows: int = 100
 
 
 def drift_limits(root: Path | None = None, environ: dict[str, str] | None = None) -> DriftLimits:
@@ -82,4 +84,5 @@ def drift_limits(root: Path | None = None, environ: dict[str, str] | None = None
         csat_points=pair("csat_points", "CSAT_POINTS"),
         row_drop=pair("row_drop", "ROW_DROP"),
         min_responses=int(env.get("JOURNEY_DRIFT_MIN_RESPONSES") or config["min_responses"]),
+        min_rows=int(env.get("JOURNEY_DRIFT_MIN_ROWS") or config.get("min_rows", 100)),
     )

@@ -231,6 +231,8 @@ def _drift_frames(
                 continue  # a mart new since the last publication has nothing to be compared with
             current = conn.execute(f"SELECT count(*) FROM marts.{mart}").fetchone()[0]
             previous = conn.execute(f"SELECT count(*) FROM last_good.marts.{mart}").fetchone()[0]
+            if previous < limits.min_rows:
+                continue  # a few rows more or less in a small mart is ordinary churn, not lost data
             counts.append(
                 {
                     "mart": mart,
@@ -239,7 +241,7 @@ def _drift_frames(
                     "kept_share": current / previous if previous else 1.0,
                 }
             )
-        return metrics, pd.DataFrame(counts)
+        return metrics, pd.DataFrame(counts, columns=["mart", "published_rows", "current_rows", "kept_share"])
     finally:
         conn.execute("DETACH last_good")
 

@@ -14,7 +14,7 @@ import pytest
 
 from benchmarks.limit import PROJECT_DIR, models_in_order, prepare_bare_warehouse, run_bare_sql, scan_landing_zone
 from orchestration.ingestion import connect
-from tests.warehouse import mart_rows
+from tests.warehouse import MAY_BE_EMPTY_ON_SMALL_ZONES, mart_rows
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("benchmark_limit")]
 
@@ -47,7 +47,8 @@ def test_compiled_sql_in_bare_duckdb_builds_the_same_marts(tmp_path: Path) -> No
     models = json.loads(manifest.read_text(encoding="utf-8"))["nodes"]
     assert len(report["models"]) == sum(1 for n in models.values() if n["resource_type"] == "model")
     expected = mart_rows(built)
-    assert len(expected) >= 8 and all(expected.values())
+    assert len(expected) >= 8
+    assert [t for t, rows in expected.items() if not rows and t not in MAY_BE_EMPTY_ON_SMALL_ZONES] == []
     assert mart_rows(raw.parent / "bare.duckdb") == expected
 
     counts = scan_landing_zone(landing)

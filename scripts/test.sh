@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up and run every test (unit, integration and end-to-end), after the linter, in four
-# announced phases. About 10 to 12 minutes on 2 cores, nearly all of it in pytest, which prints
+# announced phases. About 25 minutes on 2 cores, nearly all of it in pytest, which prints
 # a line per test as it finishes. Extra arguments go to pytest (e.g. -m "not e2e" for the fast
 # tests only).
 set -euo pipefail
@@ -17,5 +17,5 @@ export JOURNEY_CHROMIUM
 phase 3 "ruff: lint and format"
 .venv/bin/ruff check orchestration tests benchmarks
 .venv/bin/ruff format --check orchestration tests benchmarks
-phase 4 "pytest: every test on 2 workers, about 10 minutes on 2 cores; a line per test as it finishes"
+phase 4 "pytest: every test on 2 workers, about 25 minutes on 2 cores; a line per test as it finishes"
 exec .venv/bin/python -m pytest -v "$@"

@@ -1,10 +1,11 @@
-"""Reading a warehouse the tests built."""
+"""Reading a warehouse the tests built, and loading drops into one."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
-from orchestration.ingestion import connect
+from orchestration.ingestion import connect, load_source
 
 
 def mart_rows(warehouse: Path) -> dict[str, list[tuple]]:
@@ -15,6 +16,24 @@ def mart_rows(warehouse: Path) -> dict[str, list[tuple]]:
             t for (t,) in conn.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts'").fetchall()
         ]
         return {t: conn.execute(f"SELECT * FROM marts.{t} ORDER BY ALL").fetchall() for t in sorted(tables)}
+    finally:
+        conn.close()
+
+
+def query_rows(warehouse: Path, sql: str) -> list[tuple]:
+    """The rows of one query, on a read-only connection."""
+    conn = connect(warehouse, read_only=True)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def load_drops(warehouse: Path, landing: Path, source: str, drops: list[date]):
+    """Load drops of one source of the landing zone; the loader's result."""
+    conn = connect(warehouse)
+    try:
+        return load_source(conn, landing, source, drops)
     finally:
         conn.close()
 

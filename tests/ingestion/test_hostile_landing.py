@@ -20,6 +20,7 @@ import pytest
 from orchestration.ingestion import connect, load_source
 from orchestration.ingestion.landing import landing_warnings
 from tests.conftest import CSAT_HEADER, DEALS_HEADER, NPS_HEADER, WriteFile
+from tests.warehouse import load_drops, query_rows
 
 D1 = date(2026, 1, 1)
 D2 = date(2026, 1, 2)
@@ -35,30 +36,14 @@ def _web(message_id: str, timestamp: str = "2026-01-01T10:00:00Z", **extra: obje
     return json.dumps(msg, ensure_ascii=False)
 
 
-def _rows(db: Path, sql: str) -> list[tuple]:
-    conn = connect(db, read_only=True)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
-
-
-def _load(db: Path, landing: Path, source: str, drops: list[date]):
-    conn = connect(db)
-    try:
-        return load_source(conn, landing, source, drops)
-    finally:
-        conn.close()
-
-
 def test_file_names_are_never_patterns(landing: Path, write_file: WriteFile, warehouse: Path) -> None:
     names = ["events-1.ndjson", "events-[1].ndjson", "events-*.ndjson", "events-?.ndjson", "events-[!x]{a,b}.ndjson"]
     for i, name in enumerate(names):
         write_file(f"web/2026-01-01/{name}", _web(f"m{i}") + "\n")
-    result = _load(warehouse, landing, "web", [D1])
+    result = load_drops(warehouse, landing, "web", [D1])
 
     assert sorted((r.file, r.records_read) for r in result.files) == sorted((f"web/2026-01-01/{n}", 1) for n in names)
-    loaded = _rows(warehouse, "SELECT _file, message_id FROM raw.web_events ORDER BY message_id")
+    loaded = query_rows(warehouse, "SELECT _file, message_id FROM raw.web_events ORDER BY message_id")
     assert loaded == [(f"web/2026-01-01/{n}", f"m{i}") for i, n in enumerate(names)]
 
 
@@ -79,13 +64,13 @@ def test_links_out_of_the_landing_zone_are_not_read(
     write_file("shared/events-9.ndjson", _web("shared") + "\n")
     (landing / "web/2026-01-01/events-9.ndjson").symlink_to(landing / "shared/events-9.ndjson")
 
-    result = _load(warehouse, landing, "web", [D1, D2])
+    result = load_drops(warehouse, landing, "web", [D1, D2])
     assert result.skipped == ["web/2026-01-01/events-2.ndjson", "web/2026-01-01/events-3.ndjson", "web/2026-01-02"]
     assert [r.file for r in result.files] == ["web/2026-01-01/events-1.ndjson", "web/2026-01-01/events-9.ndjson"]
-    assert _rows(warehouse, "SELECT message_id FROM raw.web_events ORDER BY 1") == [("own",), ("shared",)]
-    assert _rows(warehouse, "SELECT count(*) FROM raw.quarantine") == [(0,)]
-    assert _load(warehouse, landing, "contact_centre", [D1]).files == []
-    assert _rows(warehouse, "SELECT count(*) FROM raw.contact_centre_contacts") == [(0,)]
+    assert query_rows(warehouse, "SELECT message_id FROM raw.web_events ORDER BY 1") == [("own",), ("shared",)]
+    assert query_rows(warehouse, "SELECT count(*) FROM raw.quarantine") == [(0,)]
+    assert load_drops(warehouse, landing, "contact_centre", [D1]).files == []
+    assert query_rows(warehouse, "SELECT count(*) FROM raw.contact_centre_contacts") == [(0,)]
 
     warnings = landing_warnings(landing)
     assert len(warnings) == 4, warnings
@@ -110,8 +95,8 @@ def test_invalid_utf8_quarantines_only_its_record(landing: Path, write_file: Wri
     (landing / "crm/2026-01-01").mkdir(parents=True)
     (landing / "crm/2026-01-01/nps_responses.csv").write_bytes(csv_body)
 
-    web = _load(warehouse, landing, "web", [D1, D2])
-    crm = _load(warehouse, landing, "crm", [D1])
+    web = load_drops(warehouse, landing, "web", [D1, D2])
+    crm = load_drops(warehouse, landing, "crm", [D1])
 
     assert web.problems == [] and crm.problems == []
     assert [(r.records_read, r.records_loaded, r.records_quarantined) for r in web.files + crm.files] == [
@@ -119,15 +104,15 @@ def test_invalid_utf8_quarantines_only_its_record(landing: Path, write_file: Wri
         (3, 2, 1),
         (3, 2, 1),
     ]
-    assert _rows(warehouse, "SELECT DISTINCT message_id, name FROM raw.web_events ORDER BY 1") == [
+    assert query_rows(warehouse, "SELECT DISTINCT message_id, name FROM raw.web_events ORDER BY 1") == [
         ("m1", "Home"),
         ("m3", "Café"),
     ]
-    assert _rows(warehouse, "SELECT response_id, comment FROM raw.crm_nps_responses ORDER BY 1") == [
+    assert query_rows(warehouse, "SELECT response_id, comment FROM raw.crm_nps_responses ORDER BY 1") == [
         ("R1", "ok"),
         ("R3", "très bien"),
     ]
-    quarantined = _rows(warehouse, "SELECT file, line_number, raw_text, reason FROM raw.quarantine ORDER BY 1, 2")
+    quarantined = query_rows(warehouse, "SELECT file, line_number, raw_text, reason FROM raw.quarantine ORDER BY 1, 2")
     assert [(f, line) for f, line, _, _ in quarantined] == [
         ("crm/2026-01-01/nps_responses.csv", 3),
         ("web/2026-01-01/events-1.ndjson", 2),
@@ -183,16 +168,16 @@ def test_amounts_scores_and_timestamps_out_of_range(landing: Path, write_file: W
         )
         + "\n",
     )
-    _load(warehouse, landing, "crm", [D1])
-    _load(warehouse, landing, "web", [D1])
-    _load(warehouse, landing, "contact_centre", [D1])
+    load_drops(warehouse, landing, "crm", [D1])
+    load_drops(warehouse, landing, "web", [D1])
+    load_drops(warehouse, landing, "contact_centre", [D1])
 
     implausible = "(before 1990-01-01 or more than 1 day after the drop day)"
     reasons = dict(
-        _rows(warehouse, "SELECT split_part(raw_text, ',', 1), reason FROM raw.quarantine WHERE source <> 'web'")
+        query_rows(warehouse, "SELECT split_part(raw_text, ',', 1), reason FROM raw.quarantine WHERE source <> 'web'")
     )
     web_reasons = dict(
-        _rows(warehouse, "SELECT raw_text::JSON->>'messageId', reason FROM raw.quarantine WHERE source = 'web'")
+        query_rows(warehouse, "SELECT raw_text::JSON->>'messageId', reason FROM raw.quarantine WHERE source = 'web'")
     )
     assert reasons.pop("O2") == "amount out of range of DECIMAL(18, 2): 1234567890123456789012345"
     assert reasons.pop("O3") == "amount out of range of DECIMAL(18, 2): 9999999999999999.995"
@@ -214,14 +199,14 @@ def test_amounts_scores_and_timestamps_out_of_range(landing: Path, write_file: W
         "w4": f"implausible timestamp in receivedAt {implausible}: 2999-01-01T00:00:00Z",
         "w5": "unparseable timestamp in timestamp: 2026-02-30T00:00:00Z",
     }
-    assert _rows(warehouse, "SELECT order_id FROM raw.crm_orders ORDER BY 1") == [
+    assert query_rows(warehouse, "SELECT order_id FROM raw.crm_orders ORDER BY 1") == [
         ("O1",),
         ("O10",),
         ("O11",),
         ("O13",),
         ("O4",),
     ]
-    assert _rows(warehouse, "SELECT message_id FROM raw.web_events") == [("w1",)]
+    assert query_rows(warehouse, "SELECT message_id FROM raw.web_events") == [("w1",)]
 
 
 def test_staging_casts_every_value_ingestion_loaded(landing: Path, write_file: WriteFile, warehouse: Path) -> None:
@@ -238,8 +223,8 @@ def test_staging_casts_every_value_ingestion_loaded(landing: Path, write_file: W
         SUBSCRIPTIONS_HEADER + f"\nS1,C1,pro,9999999999999999.994,EUR,{first},{last},,{ok}\n",
     )
     write_file("crm/2026-01-01/deals.csv", DEALS_HEADER + f"\nD1,C1,closedwon,-0.001,EUR,{first},{last},{last}\n")
-    assert _load(warehouse, landing, "crm", [D1]).problems == []
-    assert _rows(warehouse, "SELECT count(*) FROM raw.quarantine") == [(1,)]
+    assert load_drops(warehouse, landing, "crm", [D1]).problems == []
+    assert query_rows(warehouse, "SELECT count(*) FROM raw.quarantine") == [(1,)]
 
     env = {**os.environ, "JOURNEY_DUCKDB_PATH": str(warehouse)}
     models = ["stg_crm__orders", "stg_crm__subscriptions", "stg_crm__deals"]
@@ -252,7 +237,7 @@ def test_staging_casts_every_value_ingestion_loaded(landing: Path, write_file: W
         timeout=600,
     )
     assert done.returncode == 0, done.stdout[-3000:]
-    assert _rows(warehouse, "SELECT order_id, amount::VARCHAR FROM staging.stg_crm__orders ORDER BY 1") == [
+    assert query_rows(warehouse, "SELECT order_id, amount::VARCHAR FROM staging.stg_crm__orders ORDER BY 1") == [
         ("O1", "9999999999999999.99"),
         ("O2", "-9999999999999999.99"),
     ]
@@ -266,8 +251,8 @@ def test_broken_csv_headers_fail_their_drop_naming_file_and_column(
     write_file("crm/2026-01-02/nps_responses.csv", NPS_HEADER.replace(",email,", ',"email,') + "\n" + row)
     write_file("crm/2026-01-03/nps_responses.csv", NPS_HEADER + "\n" + row.replace("R", "G"))
     write_file("contact_centre/2026-01-01/csat_surveys.csv", 'survey_id,contact_"record_id,score,submitted_at\n')
-    result = _load(warehouse, landing, "crm", [D1, D2, D3])
-    cc = _load(warehouse, landing, "contact_centre", [D1])
+    result = load_drops(warehouse, landing, "crm", [D1, D2, D3])
+    cc = load_drops(warehouse, landing, "contact_centre", [D1])
 
     assert [(p.file, p.column, p.message) for p in result.problems] == [
         (
@@ -286,7 +271,7 @@ def test_broken_csv_headers_fail_their_drop_naming_file_and_column(
         "'contact_\"record_id'"
     ]
     assert result.loaded_drops == [D3] and cc.loaded_drops == []
-    assert _rows(warehouse, "SELECT response_id FROM raw.crm_nps_responses ORDER BY 1") == [("G1",), ("G2",)]
+    assert query_rows(warehouse, "SELECT response_id FROM raw.crm_nps_responses ORDER BY 1") == [("G1",), ("G2",)]
 
 
 def test_unreadable_files_fail_only_their_drop(landing: Path, write_file: WriteFile, warehouse: Path) -> None:
@@ -300,8 +285,8 @@ def test_unreadable_files_fail_only_their_drop(landing: Path, write_file: WriteF
     write_file("crm/2026-01-01/nps_responses.csv.gz", NPS_HEADER + "\n")
     (landing / "crm/2026-01-02").mkdir()
     (landing / "crm/2026-01-02/deals.csv.gz").write_bytes(gzip.compress(b"deal_id,contact_id\n" * 5000)[:40])
-    web = _load(warehouse, landing, "web", [D1, D2, D3])
-    crm = _load(warehouse, landing, "crm", [D1, D2])
+    web = load_drops(warehouse, landing, "web", [D1, D2, D3])
+    crm = load_drops(warehouse, landing, "crm", [D1, D2])
 
     assert [p.message for p in web.problems] == [
         "web/2026-01-02/events-2.ndjson.gz: cannot be read: not a gzip file (it does not start with the gzip "
@@ -313,8 +298,8 @@ def test_unreadable_files_fail_only_their_drop(landing: Path, write_file: WriteF
         "crm/2026-01-02/deals.csv.gz: cannot be read: truncated gzip file (it ends before its end-of-stream marker)"
     ]
     assert web.loaded_drops == [D3] and crm.loaded_drops == [D1]
-    assert _rows(warehouse, "SELECT message_id FROM raw.web_events") == [("kept",)]
-    assert _rows(warehouse, "SELECT drop_date FROM raw.loaded_drops WHERE source = 'web'") == [(D3,)]
+    assert query_rows(warehouse, "SELECT message_id FROM raw.web_events") == [("kept",)]
+    assert query_rows(warehouse, "SELECT drop_date FROM raw.loaded_drops WHERE source = 'web'") == [(D3,)]
 
 
 _UNREADABLE_SCRIPT = """

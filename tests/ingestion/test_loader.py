@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.ingestion import connect, load_source
+from orchestration.ingestion import connect
 from tests.conftest import CONTACTS_HEADER, CSAT_HEADER, DEALS_HEADER, NPS_HEADER, WriteFile
+from tests.warehouse import load_drops, query_rows
 
 D1 = date(2026, 1, 1)
 D2 = date(2026, 1, 2)
@@ -31,22 +32,6 @@ def _web(message_id: str, **extra: object) -> str:
     return json.dumps(msg)
 
 
-def _rows(db: Path, sql: str) -> list[tuple]:
-    conn = connect(db, read_only=True)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
-
-
-def _load(db: Path, landing: Path, source: str, drops: list[date]):
-    conn = connect(db)
-    try:
-        return load_source(conn, landing, source, drops)
-    finally:
-        conn.close()
-
-
 def test_csv_records_quarantine_with_line_numbers(landing: Path, write_file: WriteFile, warehouse: Path) -> None:
     write_file(
         "crm/2026-01-01/contacts.csv",
@@ -61,14 +46,16 @@ def test_csv_records_quarantine_with_line_numbers(landing: Path, write_file: Wri
         "C5,e@example.com,,E,F,DE,lead,email,yesterday,2026-01-01T10:00:00Z,false\n"
         'C6,"broken"quote,,E,F,DE,lead,email,2026-01-01T10:00:00Z,2026-01-01T10:00:00Z,false\n',
     )
-    result = _load(warehouse, landing, "crm", [D1])
+    result = load_drops(warehouse, landing, "crm", [D1])
 
     assert result.problems == []
     [report] = result.files
     assert (report.records_read, report.records_loaded, report.records_quarantined) == (6, 2, 4)
-    loaded = _rows(warehouse, "SELECT contact_id, last_name, first_name, _line_number FROM raw.crm_contacts ORDER BY 1")
+    loaded = query_rows(
+        warehouse, "SELECT contact_id, last_name, first_name, _line_number FROM raw.crm_contacts ORDER BY 1"
+    )
     assert loaded == [("C1", "Lee, Jr", "Ann", 2), ("C2", "Ma", 'Bo\nmulti "line"', 4)]
-    quarantined = _rows(warehouse, "SELECT line_number, reason, raw_text FROM raw.quarantine ORDER BY line_number")
+    quarantined = query_rows(warehouse, "SELECT line_number, reason, raw_text FROM raw.quarantine ORDER BY line_number")
     assert [(line, reason) for line, reason, _ in quarantined] == [
         (6, "wrong number of fields: expected 11, found 4"),
         (7, "missing required field contact_id"),
@@ -76,7 +63,7 @@ def test_csv_records_quarantine_with_line_numbers(landing: Path, write_file: Wri
         (9, "malformed CSV quoting"),
     ]
     assert quarantined[0][2] == "C3,too,few,fields"
-    assert _rows(warehouse, "SELECT DISTINCT file, source, entity FROM raw.quarantine") == [
+    assert query_rows(warehouse, "SELECT DISTINCT file, source, entity FROM raw.quarantine") == [
         ("crm/2026-01-01/contacts.csv", "crm", "contacts")
     ]
 
@@ -103,10 +90,10 @@ def test_scores_and_amounts_are_checked(landing: Path, write_file: WriteFile, wa
         "contact_centre/2026-01-01/csat_surveys.csv",
         CSAT_HEADER + "\nS1,K1,5,2026-01-01T10:00:00Z\nS2,K1,0,2026-01-01T10:00:00Z\nS3,K2,6,2026-01-01T10:00:00Z\n",
     )
-    _load(warehouse, landing, "crm", [D1])
-    _load(warehouse, landing, "contact_centre", [D1])
+    load_drops(warehouse, landing, "crm", [D1])
+    load_drops(warehouse, landing, "contact_centre", [D1])
 
-    reasons = dict(_rows(warehouse, "SELECT raw_text, reason FROM raw.quarantine"))
+    reasons = dict(query_rows(warehouse, "SELECT raw_text, reason FROM raw.quarantine"))
     assert reasons["R3,C1,,11,,2026-01-01T10:00:00Z"] == "score out of range 0..10: 11"
     assert reasons["R4,C1,,9.0,,2026-01-01T10:00:00Z"] == "score is not an integer: 9.0"
     assert reasons["R5,C1,,nine,,2026-01-01T10:00:00Z"] == "score is not an integer: nine"
@@ -117,8 +104,8 @@ def test_scores_and_amounts_are_checked(landing: Path, write_file: WriteFile, wa
     )
     assert reasons["S2,K1,0,2026-01-01T10:00:00Z"] == "score out of range 1..5: 0"
     assert reasons["S3,K2,6,2026-01-01T10:00:00Z"] == "score out of range 1..5: 6"
-    assert _rows(warehouse, "SELECT response_id FROM raw.crm_nps_responses ORDER BY 1") == [("R1",), ("R2",)]
-    assert _rows(warehouse, "SELECT survey_id FROM raw.contact_centre_csat_surveys") == [("S1",)]
+    assert query_rows(warehouse, "SELECT response_id FROM raw.crm_nps_responses ORDER BY 1") == [("R1",), ("R2",)]
+    assert query_rows(warehouse, "SELECT survey_id FROM raw.contact_centre_csat_surveys") == [("S1",)]
 
 
 def test_ndjson_lines_reconcile(landing: Path, write_file: WriteFile, warehouse: Path) -> None:
@@ -133,19 +120,19 @@ def test_ndjson_lines_reconcile(landing: Path, write_file: WriteFile, warehouse:
         _web("m5", type="screen", brandNewField={"x": 1}),
     ]
     write_file("web/2026-01-01/events-1.ndjson", "\n".join(lines) + "\n")
-    result = _load(warehouse, landing, "web", [D1])
+    result = load_drops(warehouse, landing, "web", [D1])
 
     [report] = result.files
     assert (report.records_read, report.records_loaded, report.records_quarantined) == (7, 3, 4)
-    assert _rows(warehouse, "SELECT line_number, reason FROM raw.quarantine ORDER BY 1") == [
+    assert query_rows(warehouse, "SELECT line_number, reason FROM raw.quarantine ORDER BY 1") == [
         (2, "not valid JSON"),
         (4, "not a JSON object"),
         (5, "missing required field anonymousId"),
         (6, "unparseable timestamp in timestamp: not a time"),
     ]
-    loaded = _rows(warehouse, "SELECT message_id, type, _line_number FROM raw.web_events ORDER BY _line_number")
+    loaded = query_rows(warehouse, "SELECT message_id, type, _line_number FROM raw.web_events ORDER BY _line_number")
     assert loaded == [("m1", "page", 1), ("m1", "page", 7), ("m5", "screen", 8)]
-    payload = _rows(warehouse, "SELECT payload FROM raw.web_events WHERE message_id = 'm5'")[0][0]
+    payload = query_rows(warehouse, "SELECT payload FROM raw.web_events WHERE message_id = 'm5'")[0][0]
     assert json.loads(payload)["brandNewField"] == {"x": 1}
 
 
@@ -155,33 +142,46 @@ def test_reload_is_idempotent_and_redelivery_replaces(landing: Path, write_file:
     snapshot = "SELECT * FROM raw.web_events ORDER BY _file, _line_number"
     audit = "SELECT * FROM raw.loaded_files ORDER BY file"
 
-    _load(warehouse, landing, "web", [D1, D2])
-    first = (_rows(warehouse, snapshot), _rows(warehouse, audit), _rows(warehouse, "SELECT * FROM raw.quarantine"))
-    _load(warehouse, landing, "web", [D1, D2])
-    _load(warehouse, landing, "web", [D2])
-    again = (_rows(warehouse, snapshot), _rows(warehouse, audit), _rows(warehouse, "SELECT * FROM raw.quarantine"))
+    load_drops(warehouse, landing, "web", [D1, D2])
+    first = (
+        query_rows(warehouse, snapshot),
+        query_rows(warehouse, audit),
+        query_rows(warehouse, "SELECT * FROM raw.quarantine"),
+    )
+    load_drops(warehouse, landing, "web", [D1, D2])
+    load_drops(warehouse, landing, "web", [D2])
+    again = (
+        query_rows(warehouse, snapshot),
+        query_rows(warehouse, audit),
+        query_rows(warehouse, "SELECT * FROM raw.quarantine"),
+    )
     assert again == first
     assert len(first[0]) == 3 and len(first[2]) == 1
 
     # The drop of 2026-01-02 is delivered again, corrected: it replaces the earlier delivery.
     write_file("web/2026-01-02/events-1.ndjson", _web("m3") + "\n" + _web("m4") + "\n")
-    _load(warehouse, landing, "web", [D2])
-    assert _rows(warehouse, "SELECT message_id FROM raw.web_events ORDER BY 1") == [("m1",), ("m2",), ("m3",), ("m4",)]
-    assert _rows(warehouse, "SELECT count(*) FROM raw.quarantine") == [(0,)]
+    load_drops(warehouse, landing, "web", [D2])
+    assert query_rows(warehouse, "SELECT message_id FROM raw.web_events ORDER BY 1") == [
+        ("m1",),
+        ("m2",),
+        ("m3",),
+        ("m4",),
+    ]
+    assert query_rows(warehouse, "SELECT count(*) FROM raw.quarantine") == [(0,)]
 
 
 def test_gzip_file_loads_like_plain(landing: Path, write_file: WriteFile, warehouse: Path) -> None:
     body = _web("m1") + "\n" + _web("m2") + "\n{oops\n"
     write_file("web/2026-01-01/events-1.ndjson", body)
     write_file("web/2026-01-02/events-1.ndjson.gz", body)
-    result = _load(warehouse, landing, "web", [D1, D2])
+    result = load_drops(warehouse, landing, "web", [D1, D2])
 
     counts = [(r.file, r.records_read, r.records_loaded, r.records_quarantined) for r in result.files]
     assert counts == [
         ("web/2026-01-01/events-1.ndjson", 3, 2, 1),
         ("web/2026-01-02/events-1.ndjson.gz", 3, 2, 1),
     ]
-    by_drop = _rows(
+    by_drop = query_rows(
         warehouse,
         "SELECT _drop_date, list(payload ORDER BY _line_number)::VARCHAR FROM raw.web_events GROUP BY 1 ORDER BY 1",
     )
@@ -192,23 +192,26 @@ def test_missing_column_fails_only_that_drop(landing: Path, write_file: WriteFil
     good = CONTACTS_HEADER + "\nC1,a@x.com,,A,B,FR,lead,direct,2026-01-01T10:00:00Z,2026-01-01T10:00:00Z,false\n"
     write_file("crm/2026-01-01/contacts.csv", good)
     write_file("crm/2026-01-02/contacts.csv", good.replace("C1,", "C2,"))
-    _load(warehouse, landing, "crm", [D1, D2])
+    load_drops(warehouse, landing, "crm", [D1, D2])
 
     renamed = good.replace("updated_at", "modified_at").replace("C1,", "C9,")
     write_file("crm/2026-01-02/contacts.csv", renamed)
     write_file("crm/2026-01-01/deals.csv", DEALS_HEADER + "\n")
-    result = _load(warehouse, landing, "crm", [D1, D2])
+    result = load_drops(warehouse, landing, "crm", [D1, D2])
 
     assert [(p.file, p.column) for p in result.problems] == [("crm/2026-01-02/contacts.csv", "updated_at")]
     assert "crm/2026-01-02/contacts.csv" in result.problems[0].message
     assert "'updated_at'" in result.problems[0].message
     assert result.loaded_drops == [D1]
     # The failed drop keeps its previous load; the good drop is reloaded.
-    assert _rows(warehouse, "SELECT contact_id, _drop_date FROM raw.crm_contacts ORDER BY 1") == [
+    assert query_rows(warehouse, "SELECT contact_id, _drop_date FROM raw.crm_contacts ORDER BY 1") == [
         ("C1", D1),
         ("C2", D2),
     ]
-    assert _rows(warehouse, "SELECT source, drop_date FROM raw.loaded_drops ORDER BY 2") == [("crm", D1), ("crm", D2)]
+    assert query_rows(warehouse, "SELECT source, drop_date FROM raw.loaded_drops ORDER BY 2") == [
+        ("crm", D1),
+        ("crm", D2),
+    ]
 
 
 def test_renamed_json_field_fails_the_drop(landing: Path, write_file: WriteFile, warehouse: Path) -> None:
@@ -216,11 +219,11 @@ def test_renamed_json_field_fails_the_drop(landing: Path, write_file: WriteFile,
     renamed = [json.dumps({k: v for k, v in json.loads(line).items() if k != "anonymousId"}) for line in renamed]
     write_file("web/2026-01-01/events-1.ndjson", "\n".join(renamed) + "\n")
     write_file("web/2026-01-02/events-1.ndjson", _web("ok") + "\n")
-    result = _load(warehouse, landing, "web", [D1, D2])
+    result = load_drops(warehouse, landing, "web", [D1, D2])
 
     assert [(p.file, p.column) for p in result.problems] == [("web/2026-01-01/events-1.ndjson", "anonymousId")]
     assert result.loaded_drops == [D2]
-    assert _rows(warehouse, "SELECT message_id FROM raw.web_events") == [("ok",)]
+    assert query_rows(warehouse, "SELECT message_id FROM raw.web_events") == [("ok",)]
 
 
 def test_extra_columns_and_missing_descriptive_columns(landing: Path, write_file: WriteFile, warehouse: Path) -> None:
@@ -228,17 +231,17 @@ def test_extra_columns_and_missing_descriptive_columns(landing: Path, write_file
         "crm/2026-01-01/nps_responses.csv",
         "response_id,contact_id,email,score,submitted_at,survey_channel\nR1,C1,,9,2026-01-01T10:00:00Z,in_app\n",
     )
-    result = _load(warehouse, landing, "crm", [D1])
+    result = load_drops(warehouse, landing, "crm", [D1])
 
     assert result.problems == []
-    rows = _rows(warehouse, "SELECT response_id, comment, _extra_columns FROM raw.crm_nps_responses")
+    rows = query_rows(warehouse, "SELECT response_id, comment, _extra_columns FROM raw.crm_nps_responses")
     assert rows[0][:2] == ("R1", None)
     assert json.loads(rows[0][2]) == {"survey_channel": "in_app"}
 
 
 @pytest.mark.parametrize("source", ["crm", "web", "contact_centre"])
 def test_empty_landing_zone_loads_nothing(landing: Path, warehouse: Path, source: str) -> None:
-    result = _load(warehouse, landing, source, [D1])
+    result = load_drops(warehouse, landing, source, [D1])
     assert result.files == [] and result.loaded_drops == [] and result.problems == []
 
 
@@ -254,11 +257,11 @@ def test_persona_column_is_optional(landing: Path, write_file: WriteFile, wareho
         "crm/2026-01-02/contacts.csv",
         CONTACTS_HEADER + "\nC2,b@example.com,,C,D,FR,lead,email,2026-01-02T10:00:00Z,2026-01-02T10:00:00Z,false\n",
     )
-    result = _load(warehouse, landing, "crm", [D1, D2])
+    result = load_drops(warehouse, landing, "crm", [D1, D2])
 
     assert result.problems == []
     assert result.loaded_drops == [D1, D2]
-    assert _rows(warehouse, "SELECT contact_id, persona FROM raw.crm_contacts ORDER BY 1") == [
+    assert query_rows(warehouse, "SELECT contact_id, persona FROM raw.crm_contacts ORDER BY 1") == [
         ("C1", " persona_2 "),
         ("C2", None),
     ]
@@ -284,7 +287,7 @@ def test_warehouse_from_before_the_persona_column_gains_it(
         with_persona + "\nC1,a@example.com,,A,B,FR,lead,email,persona_1,2026-01-01T10:00:00Z,"
         "2026-01-01T10:00:00Z,false\n",
     )
-    result = _load(warehouse, landing, "crm", [D1])
+    result = load_drops(warehouse, landing, "crm", [D1])
 
     assert result.problems == []
-    assert _rows(warehouse, "SELECT contact_id, persona FROM raw.crm_contacts") == [("C1", "persona_1")]
+    assert query_rows(warehouse, "SELECT contact_id, persona FROM raw.crm_contacts") == [("C1", "persona_1")]

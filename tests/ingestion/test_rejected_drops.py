@@ -15,6 +15,7 @@ from orchestration.ingestion import connect, load_source
 from orchestration.ingestion.changes import rejected_drops
 from orchestration.settings import Settings
 from tests.conftest import CONTACTS_HEADER, WriteFile
+from tests.warehouse import query_rows
 
 D1 = date(2026, 1, 1)
 D2 = date(2026, 1, 2)
@@ -31,14 +32,6 @@ def _load_all(warehouse: Path, landing: Path, drops: list[date]) -> None:
         conn.close()
 
 
-def _rows(warehouse: Path, sql: str) -> list[tuple]:
-    conn = connect(warehouse, read_only=True)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
-
-
 def test_rejected_drop_waits_for_new_files(landing: Path, write_file: WriteFile, warehouse: Path) -> None:
     write_file("crm/2026-01-01/contacts.csv", CONTACTS_HEADER + "\n" + ROW.format(n=1))
     renamed = write_file(
@@ -51,7 +44,7 @@ def test_rejected_drop_waits_for_new_files(landing: Path, write_file: WriteFile,
     assert pending_drop_dates(settings) == [D1, D2, D3]
 
     _load_all(warehouse, landing, [D1, D2, D3])
-    rows = _rows(warehouse, "SELECT source, drop_date, reasons FROM raw.rejected_drops ORDER BY 2")
+    rows = query_rows(warehouse, "SELECT source, drop_date, reasons FROM raw.rejected_drops ORDER BY 2")
     assert rows == [
         (
             "crm",
@@ -85,12 +78,12 @@ def test_rejected_drop_waits_for_new_files(landing: Path, write_file: WriteFile,
     os.utime(renamed, (1_800_000_000, 1_800_000_000))
     assert pending_drop_dates(settings) == [D2]
     _load_all(warehouse, landing, [D2])
-    assert _rows(warehouse, "SELECT source, drop_date FROM raw.rejected_drops") == [("web", D3)]
-    assert _rows(warehouse, "SELECT contact_id FROM raw.crm_contacts ORDER BY 1") == [("C1",), ("C2",)]
+    assert query_rows(warehouse, "SELECT source, drop_date FROM raw.rejected_drops") == [("web", D3)]
+    assert query_rows(warehouse, "SELECT contact_id FROM raw.crm_contacts ORDER BY 1") == [("C1",), ("C2",)]
     # a rejected drop whose folder goes is pending once, to clear its rejection
     truncated.unlink()
     truncated.parent.rmdir()
     assert pending_drop_dates(settings) == [D3]
     _load_all(warehouse, landing, [D3])
-    assert _rows(warehouse, "SELECT count(*) FROM raw.rejected_drops") == [(0,)]
+    assert query_rows(warehouse, "SELECT count(*) FROM raw.rejected_drops") == [(0,)]
     assert pending_drop_dates(settings) == []

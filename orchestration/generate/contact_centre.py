@@ -249,11 +249,13 @@ class ContactCentre:
             planter.count("duplicate.contact_centre.contacts")
         self.records += 1
 
-    def csat(self, contact_id: str, resolved: bool, t: int) -> bool:
-        """A CSAT survey answer about contact ``contact_id``, submitted at ``t``."""
+    def csat(self, contact_id: str, resolved: bool, t: int) -> int:
+        """A CSAT survey answer about contact ``contact_id``, submitted at ``t``: its score (0 when it
+        falls after the last drop)."""
         rng = self.rng
         weights = _RESOLVED_CSAT if resolved else _UNRESOLVED_CSAT
         score = rng.choices(range(1, 6), weights)[0]
         self._survey += 1
         cells = [f"CSAT-{self._survey:07d}", contact_id, str(score), self.clock.utc_seconds(t)]
-        return self.delivery.row("contact_centre/csat_surveys", cells, t, duplicable=True, bad_values=_CSAT_BAD)
+        delivered = self.delivery.row("contact_centre/csat_surveys", cells, t, duplicable=True, bad_values=_CSAT_BAD)
+        return score if delivered else 0

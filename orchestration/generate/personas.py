@@ -1,9 +1,10 @@
 """Personas: who a person is to the business, and how that shapes the journey.
 
 The CRM's persona property (``persona_1`` ...). Each persona leans on other
-acquisition channels, considers for longer or shorter, orders more or less and
-calls the contact centre for other reasons, so that the marts per persona show
-differences worth looking at.
+acquisition channels, considers for longer or shorter, orders more or less,
+calls the contact centre for other reasons, through other channels and at
+another point of its journey, so that the marts per persona (funnel, paths,
+channel flows, support) show differences worth looking at.
 """
 
 from __future__ import annotations
@@ -30,6 +31,12 @@ class Persona:
     """Multiplier of the chance to call the contact centre."""
     contact_reasons: dict[str, float]
     """Relative weights of contact reasons of its calls."""
+    contact_channels: dict[str, float]
+    """Relative weights of the contact-centre channels (VOICE, CHAT, EMAIL) it gets in touch through."""
+    presale_questions: float
+    """Chance of a question to sales before buying."""
+    asks_when: str
+    """When that question comes: ``first_visit``, ``considering`` or ``before_checkout`` (the visit before buying)."""
 
 
 PERSONAS: tuple[Persona, ...] = (
@@ -42,6 +49,9 @@ PERSONAS: tuple[Persona, ...] = (
         order_size=0.7,
         support_calls=0.7,
         contact_reasons={"sales_question": 2, "billing": 3, "technical": 3, "cancellation": 1, "complaint": 1},
+        contact_channels={"CHAT": 7, "EMAIL": 2, "VOICE": 1},
+        presale_questions=0.45,
+        asks_when="before_checkout",
     ),
     Persona(
         value="persona_2",
@@ -52,6 +62,9 @@ PERSONAS: tuple[Persona, ...] = (
         order_size=2.2,
         support_calls=1.0,
         contact_reasons={"sales_question": 6, "billing": 2, "technical": 1, "cancellation": 1, "complaint": 0.5},
+        contact_channels={"VOICE": 7, "EMAIL": 2, "CHAT": 1},
+        presale_questions=0.6,
+        asks_when="first_visit",
     ),
     Persona(
         value="persona_3",
@@ -62,6 +75,9 @@ PERSONAS: tuple[Persona, ...] = (
         order_size=0.9,
         support_calls=2.2,
         contact_reasons={"sales_question": 1, "billing": 4, "technical": 5, "cancellation": 2, "complaint": 2},
+        contact_channels={"EMAIL": 6, "CHAT": 3, "VOICE": 1},
+        presale_questions=0.5,
+        asks_when="considering",
     ),
 )
 NO_PERSONA_SHARE = 0.15
@@ -81,6 +97,12 @@ def persona_label(persona: Persona, rng: random.Random) -> str:
     if u < NO_PERSONA_SHARE + 0.02:
         return f" {persona.value} "
     return persona.value
+
+
+def pick_channel(persona: Persona, rng: random.Random) -> str:
+    """The contact-centre channel of a contact the person starts, by the persona's preference."""
+    channels = persona.contact_channels
+    return rng.choices(tuple(channels), weights=tuple(channels.values()))[0]
 
 
 def scaled(sessions: int, factor: float) -> int:

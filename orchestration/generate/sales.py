@@ -10,6 +10,7 @@ from .contact_book import ContactBook
 from .context import Context
 from .crm import Deal, Order, Subscription
 from .people import NEVER, Person
+from .personas import pick_channel, reason_odds
 from .support import ContactIntent, Support
 from .surveys import Surveys
 
@@ -110,6 +111,8 @@ class Sales:
         u = rng.random()
         if u < 0.05:
             ctx.agenda.add(day + 1, self._change_order, p, (order, "cancelled"))
+            if rng.random() < 0.7:
+                self.support.request(day + 1, p, ContactIntent("cancellation", pick_channel(p.persona, rng)))
         elif u < 0.12:
             ctx.agenda.add(day + 2 + rng.randrange(13), self._change_order, p, (order, "refunded"))
         if bought.mrr > 0:
@@ -154,10 +157,15 @@ class Sales:
         if cancel_day is not None:
             p.churn_planned |= cancel_day < day + 30
             ctx.agenda.add(cancel_day, self._cancel, p, sub)
-            if rng.random() < 0.35:
-                channel = "VOICE" if rng.random() < 0.6 else "EMAIL"
-                warning_day = max(day + 1, cancel_day - rng.randrange(3))
-                self.support.request(warning_day, p, ContactIntent("cancellation", channel))
+            if rng.random() < 0.6:
+                # calls to cancel; the cancellation is booked a day or two later
+                warning_day = max(day + 1, cancel_day - 1 - rng.randrange(2))
+                self.support.request(warning_day, p, ContactIntent("cancellation", pick_channel(p.persona, rng)))
+        elif rng.random() < min(0.9, 0.4 * reason_odds(p.persona, "cancellation")):
+            # calls to cancel, and the retention team keeps the customer
+            self.support.request(
+                day + 7 + rng.randrange(60), p, ContactIntent("cancellation", pick_channel(p.persona, rng))
+            )
         if bought.item in ("starter", "pro") and rng.random() < 0.1:
             upgrade_day = day + 10 + rng.randrange(40)
             if cancel_day is None or upgrade_day < cancel_day:

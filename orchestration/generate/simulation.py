@@ -19,6 +19,7 @@ from .delivery import RowDelivery
 from .ids import IdSequence
 from .messes import MessPlanter
 from .people import NEVER, Person, PersonFactory
+from .personas import pick_channel
 from .sales import Sales
 from .sessions import SessionOutcome, SessionPlan, SessionRunner
 from .support import ContactIntent, Support
@@ -52,8 +53,8 @@ class World:
         self.web = WebEmitter(clock, rng, planter, writer)
         self.sessions = SessionRunner(clock, rng, planter, self.web)
         self.book = ContactBook(self.ctx)
-        self.surveys = Surveys(self.ctx, self.book)
         self.support = Support(self.ctx, ContactCentre(clock, rng, planter, writer, delivery))
+        self.surveys = Surveys(self.ctx, self.book, self.support)
         self.sales = Sales(self.ctx, self.book, self.support, self.surveys, self._keep_visiting)
         self.factory = PersonFactory(rng)
         self.arrivals = arrival_counts(customers, clock)
@@ -169,15 +170,28 @@ class World:
                 self.support.request_some(day, p, _TRIAL_NEEDS, within=10)
         if p.sessions_done == 1 and rng.random() < 0.015:
             self.support.request(day + rng.randrange(3), p, ContactIntent("other", "EMAIL"))
-        if o.considered and not p.considered:
-            p.considered = True
-            if rng.random() < 0.18:
-                channel = "VOICE" if rng.random() < 0.55 else "CHAT" if rng.random() < 0.9 else "EMAIL"
-                self.support.request(day + rng.randrange(4), p, ContactIntent("sales_question", channel))
+        first_considered = o.considered and not p.considered
+        p.considered |= o.considered
+        self._ask_sales(day, p, first_considered)
         if o.pricing_viewed and p.lifecycle < RANK["marketingqualifiedlead"]:
             self.book.score_lead(day, p)
         if o.order_at is not None and plan.checkout is not None:
             self.sales.purchase(day, p, plan.checkout, o.order_at)
+
+    def _ask_sales(self, day: int, p: Person, first_considered: bool) -> None:
+        """A question to sales before buying, at the point of the journey where the persona asks."""
+        persona, rng = p.persona, self.ctx.rng
+        if p.customer or p.consider_at == NEVER:
+            return
+        asks = {
+            "first_visit": p.sessions_done == 1,
+            "considering": first_considered,
+            "before_checkout": p.sessions_done == p.purchase_at,
+        }[persona.asks_when]
+        if asks and rng.random() < persona.presale_questions:
+            intent = ContactIntent("sales_question", pick_channel(persona, rng))
+            later = persona.asks_when != "before_checkout" and rng.random() < 0.4
+            self.support.request(day + later, p, intent)
 
     def _schedule_next_session(self, day: int, p: Person) -> None:
         if p.customer:

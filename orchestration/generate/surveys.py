@@ -9,18 +9,21 @@ from .context import Context
 from .crm import NpsResponse
 from .geography import ascii_slug
 from .people import Person
+from .support import Support
 
-_RESPONSE_RATES = {"onboarding": 0.55, "quarterly": 0.4, "lead": 0.2}
+_RESPONSE_RATES = {"onboarding": 0.55, "quarterly": 0.4, "lead": 0.3}
 _DETRACTOR_SCORES = (0, 1, 2, 3, 4, 5, 6)
 _DETRACTOR_WEIGHTS = (1, 1, 1, 2, 3, 5, 7)
 
 
 class Surveys:
-    """Sends NPS surveys and records the answers; promoters may review or refer later."""
+    """Sends NPS surveys and records the answers; promoters may review or refer later, detractors
+    the company knows are called back."""
 
-    def __init__(self, ctx: Context, book: ContactBook) -> None:
+    def __init__(self, ctx: Context, book: ContactBook, support: Support) -> None:
         self.ctx = ctx
         self.book = book
+        self.support = support
 
     def invite(self, day: int, p: Person, kind: str) -> None:
         """Survey ``p`` on ``day``: ``lead`` (relationship), ``onboarding`` or ``quarterly`` (customers)."""
@@ -43,6 +46,8 @@ class Surveys:
         else:
             contact_id, email = "", p.crm_email if p.crm_email and rng.random() < 0.5 else p.email
         ctx.crm.nps(NpsResponse(ctx.ids.nps_response(), contact_id, email, score, comment, t))
+        if category == "detractor" and contact_id:
+            self.support.call_back(p, t, "complaint")
         if rng.random() < 0.08:
             self._forwarded(p, kind, t + int(rng.random() * 6 * HOUR_MS))
         if score >= 9:

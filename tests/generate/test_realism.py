@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from .conftest import START, Generated
+from .journeys import FOLLOW_UP_WINDOW, TOUCH_CHANNELS, Journeys
 from .landing_files import CURRENCIES, is_bot, normalise_phone, parse_ts, utc_date
 from .mess_census import BAD_ROW
 
@@ -232,3 +233,72 @@ def test_contact_centre_has_queues_abandonment_and_repeat_contacts(default_zone:
     assert any(v in phones for v in voice) and any(v not in phones for v in voice)
     csat = Counter(r["score"] for r in _clean(default_zone, "contact_centre/csat_surveys.csv"))
     assert len(csat) >= 4
+
+
+@pytest.fixture(scope="module")
+def journeys(default_zone: Generated) -> Journeys:
+    return Journeys(default_zone.zone)
+
+
+def _shares(counts: Counter[str]) -> dict[str, float]:
+    total = sum(counts.values())
+    return {k: v / total for k, v in counts.items()}
+
+
+def test_personas_get_in_touch_through_channels_of_their_own(journeys: Journeys) -> None:
+    customers = journeys.customers
+    mix: dict[str, Counter[str]] = defaultdict(Counter)
+    for c in journeys.contact_records:
+        if c.customer in customers and c.method == "INBOUND":
+            mix[customers[c.customer].persona][c.channel] += 1
+    personas = sorted(p for p in mix if p != "unassigned")
+    assert len(personas) >= 3
+    shares = {p: _shares(mix[p]) for p in personas}
+    favourites = {p: max(shares[p], key=shares[p].__getitem__) for p in personas}
+    assert len(set(favourites.values())) == len(personas), favourites
+    for i, a in enumerate(personas):
+        for b in personas[i + 1 :]:
+            distance = sum(abs(shares[a].get(ch, 0) - shares[b].get(ch, 0)) for ch in TOUCH_CHANNELS) / 2
+            assert distance >= 0.2, (a, b, shares)
+
+
+def test_paths_to_conversion_differ_by_persona(journeys: Journeys) -> None:
+    """What mart_conversion_paths shows per persona: the contact-centre channel on the way to buying."""
+    steps: dict[str, Counter[str]] = defaultdict(Counter)
+    paths: dict[str, set[str]] = defaultdict(set)
+    for c in journeys.customers.values():
+        if c.first_order_at is None or c.persona == "unassigned":
+            continue
+        path = c.path()
+        paths[c.persona].add(" > ".join(path))
+        steps[c.persona].update(ch for ch in path if ch in TOUCH_CHANNELS.values())
+    assert len(steps) >= 3
+    favourites = {p: s.most_common(1)[0][0] for p, s in steps.items()}
+    assert len(set(favourites.values())) == len(steps), steps
+    first_steps = {p: {path.split(" > ")[0] for path in ps} for p, ps in paths.items()}
+    assert any(len(f) >= 2 for f in first_steps.values()), "some paths start elsewhere than on the web"
+
+
+def test_unhappy_answers_are_called_back_on_time_late_or_never(journeys: Journeys) -> None:
+    """Detractor NPS and dissatisfied CSAT answers of known customers (a week old at least)."""
+    week_before_end = journeys.as_of - timedelta(days=7)
+    answers = [(c, t) for c, t in journeys.detractor_responses() if t < week_before_end]
+    delays = journeys.follow_up_delays(answers)
+    assert len(delays) >= 5
+    on_time = sum(1 for d in delays if d is not None and d <= FOLLOW_UP_WINDOW)
+    late = sum(1 for d in delays if d is not None and FOLLOW_UP_WINDOW < d <= timedelta(days=7))
+    never = sum(1 for d in delays if d is None)
+    assert on_time >= 0.3 * len(delays), (on_time, late, never)
+    assert late >= 1 and never >= 1, (on_time, late, never)
+
+
+def test_customers_call_to_cancel_until_the_last_days(journeys: Journeys) -> None:
+    customers = journeys.customers
+    calls = [c for c in journeys.contact_records if c.customer in customers and c.reason == "cancellation"]
+    recent = [c for c in calls if journeys.as_of - timedelta(days=7) <= c.initiated_at < journeys.as_of]
+    assert len({c.customer for c in recent}) >= 2
+    called_at: dict[str, list[datetime]] = defaultdict(list)
+    for c in calls:
+        called_at[c.customer].append(c.initiated_at)  # type: ignore[index]
+    still_subscribed = journeys.subscribed_at_end()
+    assert any(c in still_subscribed for c in called_at), "the retention team keeps some who call to cancel"

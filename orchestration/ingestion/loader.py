@@ -30,9 +30,11 @@ from .contract import Entity, Format, entities_of
 from .landing import LandedFile, drop_signature, entity_files, inside
 from .records import (
     INVALID_UTF8,
+    blank_sql,
     csv_fields_expr,
     csv_records_sql,
     csv_well_formed_expr,
+    is_blank,
     lines_sql,
     quote_literal,
     reason_expr,
@@ -403,7 +405,7 @@ def _read_header(f: LandedFile) -> tuple[str, ...] | str | None:
         text = first.decode("utf-8").removeprefix("\ufeff").rstrip("\n").removesuffix("\r")
     except UnicodeDecodeError:
         return "the header (line 1) is not valid UTF-8: " + first.decode("utf-8", "backslashreplace").strip()
-    if not text.strip():
+    if is_blank(text):
         return None
     return split_csv_header(text)
 
@@ -501,7 +503,7 @@ def _check_ndjson(conn: duckdb.DuckDBPyConnection, entity: Entity) -> None:
         WITH r AS (
             SELECT file_idx, line_number, {strip_cr("line")} AS raw_text, invalid_utf8, drop_date
             FROM _lines JOIN _files USING (file_idx)
-            WHERE trim(line) <> ''
+            WHERE NOT {blank_sql("line")}
         ), d AS (
             SELECT *, try_cast(raw_text AS JSON) AS doc FROM r
         ), v AS (

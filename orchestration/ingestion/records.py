@@ -41,6 +41,24 @@ def lines_sql(files_table: str, patterns: list[str]) -> str:
     """
 
 
+BLANK_CHARACTERS = " \t\r"
+"""All that a blank line may hold, whatever the format: spaces, tabs and carriage returns (so a
+line of a CRLF file, too); JSON's white space, but for the line feed that ends the line. Blank
+lines are not records. Any other character, a non-breaking space too, makes the line a record,
+loaded or quarantined with its reason."""
+
+
+def is_blank(text: str) -> bool:
+    """Whether a line (or a CSV header) is blank."""
+    return text.strip(BLANK_CHARACTERS) == ""
+
+
+def blank_sql(expr: str) -> str:
+    """SQL: whether the line ``expr`` is blank (see ``BLANK_CHARACTERS``)."""
+    characters = " || ".join(f"chr({ord(c)})" for c in BLANK_CHARACTERS)
+    return f"(trim({expr}, {characters}) = '')"
+
+
 def strip_cr(expr: str) -> str:
     """The line without a trailing carriage return (CRLF files)."""
     return f"CASE WHEN suffix({expr}, chr(13)) THEN {expr}[:-2] ELSE {expr} END"
@@ -62,7 +80,7 @@ def csv_records_sql(lines_table: str) -> str:
                 PARTITION BY file_idx ORDER BY line_number ROWS UNBOUNDED PRECEDING
             ) AS record_no
             FROM p
-            WHERE NOT (starts_record AND trim(line) = '')
+            WHERE NOT (starts_record AND {blank_sql("line")})
         )
         SELECT file_idx,
                min(line_number) AS line_number,

@@ -136,6 +136,59 @@ def test_ndjson_lines_reconcile(landing: Path, write_file: WriteFile, warehouse:
     assert json.loads(payload)["brandNewField"] == {"x": 1}
 
 
+def test_blank_lines_are_not_records_whatever_their_line_ending(
+    landing: Path, write_file: WriteFile, warehouse: Path
+) -> None:
+    """Blank: nothing but spaces, tabs and carriage returns, in CSV and NDJSON alike; a line of
+    non-breaking spaces is a record (and quarantined), not a blank line."""
+    from tests.reference.raw import read_landing
+
+    nbsp = "\u00a0\u00a0"
+    write_file(
+        "crm/2026-01-01/nps_responses.csv",
+        NPS_HEADER + "\r\n"
+        "R1,C1,,10,great,2026-01-01T10:00:00Z\r\n"
+        "\r\n"
+        " \t \r\n"
+        f"{nbsp}\r\n"
+        "R2,C1,,3,,2026-01-01T11:00:00Z\r\n"
+        "\t\r\n"
+        "\r",
+    )
+    write_file(
+        "web/2026-01-01/events-1.ndjson",
+        _web("m1") + "\r\n" + "\r\n" + "\t\r\n" + " \n" + nbsp + "\n" + _web("m2") + "\n" + "\t",
+    )
+    crm = load_drops(warehouse, landing, "crm", [D1])
+    web = load_drops(warehouse, landing, "web", [D1])
+
+    counts = {r.file: (r.records_read, r.records_loaded, r.records_quarantined) for r in crm.files + web.files}
+    assert counts == {"crm/2026-01-01/nps_responses.csv": (3, 2, 1), "web/2026-01-01/events-1.ndjson": (3, 2, 1)}
+    assert query_rows(warehouse, "SELECT file, line_number, reason FROM raw.quarantine ORDER BY 1") == [
+        ("crm/2026-01-01/nps_responses.csv", 5, "wrong number of fields: expected 6, found 1"),
+        ("web/2026-01-01/events-1.ndjson", 5, "not valid JSON"),
+    ]
+    assert query_rows(warehouse, "SELECT response_id, _line_number FROM raw.crm_nps_responses ORDER BY 1") == [
+        ("R1", 2),
+        ("R2", 6),
+    ]
+    assert query_rows(warehouse, "SELECT message_id, _line_number FROM raw.web_events ORDER BY 1") == [
+        ("m1", 1),
+        ("m2", 6),
+    ]
+    reference = read_landing(landing)
+    assert sorted((q.file, q.line) for q in reference.quarantine) == [
+        ("crm/2026-01-01/nps_responses.csv", 5),
+        ("web/2026-01-01/events-1.ndjson", 5),
+    ]
+    assert sorted(r.delivery[1:3] for r in [*reference.nps_responses, *reference.web_events]) == [
+        ("crm/2026-01-01/nps_responses.csv", 2),
+        ("crm/2026-01-01/nps_responses.csv", 6),
+        ("web/2026-01-01/events-1.ndjson", 1),
+        ("web/2026-01-01/events-1.ndjson", 6),
+    ]
+
+
 def test_reload_is_idempotent_and_redelivery_replaces(landing: Path, write_file: WriteFile, warehouse: Path) -> None:
     write_file("web/2026-01-01/events-1.ndjson", _web("m1") + "\n" + _web("m2") + "\n")
     write_file("web/2026-01-02/events-1.ndjson", _web("m3") + "\nnot json\n")

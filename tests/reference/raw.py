@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -77,6 +78,12 @@ def _read_lines(path: Path) -> tuple[list[str], set[int], int]:
     return lines, invalid, len(data)
 
 
+def _blank(line: str) -> bool:
+    """Blank lines are not records: nothing but spaces, tabs and carriage returns (JSON's white
+    space) between two line feeds. A non-breaking space is not white space there."""
+    return re.fullmatch(r"[ \t\r]*", line) is not None
+
+
 def plausible(ts: datetime, drop: date) -> bool:
     latest = datetime.combine(drop + timedelta(days=DAYS_AFTER_DROP + 1), datetime.min.time(), tzinfo=UTC)
     return EARLIEST <= ts <= latest
@@ -125,7 +132,7 @@ def split_csv_record(text: str) -> list[str | None] | None:
 def _csv_header(lines: list[str]) -> tuple[str, ...] | str | None:
     """Column names, None for a blank line 1, or '(header)' when its quoting is broken."""
     first = lines[0].lstrip("\ufeff") if lines else ""
-    if not first.strip():
+    if _blank(first):
         return None
     fields = split_csv_record(first)
     if fields is None:
@@ -140,7 +147,7 @@ def _csv_records(lines: list[str]) -> list[tuple[int, str, bool]]:
     for number, line in enumerate(lines, start=1):
         starts = quotes % 2 == 0
         count = line.count('"')
-        if starts and line.strip() == "":
+        if starts and _blank(line):
             continue
         if starts:
             records.append((number, [line]))
@@ -392,7 +399,7 @@ def read_ndjson_file(spec: NdjsonSpec, path: Path, rel: str, drop: date) -> _Fil
     seen = dict.fromkeys(spec.drift_fields, False)
     objects = 0
     for number, line in enumerate(lines, start=1):
-        if line.strip() == "":
+        if _blank(line):
             continue
         if number in invalid:
             result.quarantine.append(Quarantined(spec.source, spec.entity, rel, number, "invalid UTF-8"))

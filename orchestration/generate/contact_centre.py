@@ -85,7 +85,8 @@ class ContactCentre:
         t = self.clock.day_start(day) + (local - offset_minutes * MINUTE_MS) % DAY_MS
         if not_before is not None and t < not_before:
             t = not_before + int(rng.random() * 2 * HOUR_MS)
-            if self.clock.day_of(t) != day:
+            local_now = (t + offset_minutes * MINUTE_MS) % DAY_MS
+            if self.clock.day_of(t) != day or not start_h * HOUR_MS <= local_now < end_h * HOUR_MS:
                 return None
         return t
 

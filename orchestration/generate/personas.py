@@ -50,7 +50,7 @@ PERSONAS: tuple[Persona, ...] = (
         support_calls=0.7,
         contact_reasons={"sales_question": 2, "billing": 3, "technical": 3, "cancellation": 1, "complaint": 1},
         contact_channels={"CHAT": 7, "EMAIL": 2, "VOICE": 1},
-        presale_questions=0.45,
+        presale_questions=0.6,
         asks_when="before_checkout",
     ),
     Persona(

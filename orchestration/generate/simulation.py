@@ -53,7 +53,7 @@ class World:
         self.web = WebEmitter(clock, rng, planter, writer)
         self.sessions = SessionRunner(clock, rng, planter, self.web)
         self.book = ContactBook(self.ctx)
-        self.support = Support(self.ctx, ContactCentre(clock, rng, planter, writer, delivery))
+        self.support = Support(self.ctx, ContactCentre(clock, rng, planter, writer, delivery), self.book)
         self.surveys = Surveys(self.ctx, self.book, self.support)
         self.sales = Sales(self.ctx, self.book, self.support, self.surveys, self._keep_visiting)
         self.factory = PersonFactory(rng)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .clock import DAY_MS, HOUR_MS, MINUTE_MS
+from .contact_book import ContactBook
 from .contact_centre import Caller, ContactCentre
 from .context import Context
 from .geography import make_phone
@@ -30,9 +31,10 @@ class ContactIntent:
 class Support:
     """Schedules contacts; unresolved or abandoned ones often come back about the same reason."""
 
-    def __init__(self, ctx: Context, centre: ContactCentre) -> None:
+    def __init__(self, ctx: Context, centre: ContactCentre, book: ContactBook) -> None:
         self.ctx = ctx
         self.centre = centre
+        self.book = book
 
     def request(self, day: int, p: Person, intent: ContactIntent) -> None:
         self.ctx.agenda.add(day, self._contact, p, intent)
@@ -76,6 +78,8 @@ class Support:
         phone = p.phone_e164 if outbound or rng.random() < 0.94 else make_phone(p.country, rng)[0]
         caller = Caller(phone, p.email, p.offset_minutes)
         result = self.centre.contact(caller, intent.channel, intent.method, intent.reason, t)
+        if intent.channel == "VOICE" and result.answered and phone == p.phone_e164:
+            self._note_phone(p, result.ended)
         if result.answered and intent.method != "OUTBOUND" and rng.random() < 0.4:
             survey_day = ctx.clock.day_of(result.ended) + (0 if rng.random() < 0.7 else 1 + rng.randrange(2))
             answer = (result.contact_id, result.resolved, result.ended, intent.reason)
@@ -92,6 +96,12 @@ class Support:
             self.request(ctx.clock.day_of(retry), p, replace(follow_up, not_before=retry))
         else:
             self.request(day + 1 + rng.randrange(4), p, follow_up)
+
+    def _note_phone(self, p: Person, t: int) -> None:
+        """The agent adds the number a known customer calls from to a CRM record without one (often)."""
+        if p.in_crm and not p.crm_phone and not p.deleted and self.ctx.rng.random() < 0.6:
+            p.crm_phone = p.phone_e164
+            self.book.save(p, t + 60_000)
 
     def _survey(self, day: int, p: Person, answer: tuple[str, bool, int, str]) -> None:
         ctx = self.ctx

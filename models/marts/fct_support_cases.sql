@@ -206,9 +206,10 @@ select
     cases.first_channel,
     cases.is_resolved,
     cases.resolved_at,
-    cast(
-        round({{ seconds_between('cases.opened_at', 'cases.resolved_at') }} / 3600.0, 2) as decimal(12, 2)
-    ) as hours_to_resolution,
+    {{ ratio_rounded(
+        'cast(round(' ~ seconds_between('cases.opened_at', 'cases.resolved_at') ~ ' * 1000000) as bigint)',
+        '3600000000', 2, 12
+    ) }} as hours_to_resolution,
     cases.contacts = 1 and cases.is_resolved as is_one_touch,
     cast(cases.total_wait_seconds as double) as total_wait_seconds,
     {{ ratio_rounded('cases.csat_score_sum', 'cases.csat_responses', 2, 5) }} as csat_avg,

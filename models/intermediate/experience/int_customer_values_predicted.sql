@@ -7,7 +7,9 @@
     no rate; at most 60.
     predicted_clv_eur = lifetime revenue + (MRR of the subscriptions active at as_of, in EUR at
     the rate of the latest seed month not after the latest drop's month) × expected lifetime
-    months; an anonymous customer's is its lifetime revenue. -#}
+    months; an anonymous customer's is its lifetime revenue. The product is taken in decimals, the
+    months to 12 places, so that a value lying exactly on half a cent rounds as the exact value does
+    (MRR in EUR × 6.5 months in floating point falls just short of it). -#}
 with
 
 drops as (
@@ -115,7 +117,7 @@ select
     case
         when known.contact_id is null then coalesce(revenue.lifetime_revenue_eur, 0)
         else coalesce(revenue.lifetime_revenue_eur, 0)
-            + coalesce(active_mrr.active_mrr_eur, 0) * lifetime.expected_lifetime_months
+            + coalesce(active_mrr.active_mrr_eur, 0) * cast(lifetime.expected_lifetime_months as decimal(38, 12))
     end as predicted_clv_eur
 from customers
 cross join lifetime

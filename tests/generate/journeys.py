@@ -2,7 +2,8 @@
 
 Independent of the generator: contact trace records belong to the CRM contact whose phone
 (normalised to E.164 with the contact's country) or e-mail (trimmed, lower case) is their
-endpoint; web messages to their ``userId``; NPS responses to their ``contact_id``; CSAT
+endpoint; web messages to their ``userId``, or else to the contact their device was first linked
+to (by a ``userId`` or an identify's known e-mail); NPS responses to their ``contact_id``; CSAT
 surveys to the customer of their contact record. Deleted contacts are left out.
 """
 
@@ -41,7 +42,7 @@ class Customer:
     persona: str
     created_at: datetime
     touches: list[tuple[datetime, str]] = field(default_factory=list)
-    """(when, channel) of its web messages, contact records and CRM records."""
+    """(when, channel) of its CRM creation (sales), web messages and contact records."""
     first_order_at: datetime | None = None
 
     def path(self) -> list[str]:

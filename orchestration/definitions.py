@@ -18,10 +18,11 @@ from orchestration.defs.ingestion.assets import build_ingestion_assets, loaded_d
 from orchestration.defs.ingestion.partitions import drop_partitions
 from orchestration.defs.jobs import DAILY_JOB, INGEST_JOB, build_jobs
 from orchestration.defs.logging import compact_console
-from orchestration.defs.publication.assets import PUBLISHED_MARTS, published_marts
+from orchestration.defs.publication.assets import published_marts
 from orchestration.defs.quality.checks import gx_validate_marts, mart_key
 from orchestration.defs.quality.resources import QualitySettings
 from orchestration.defs.resources import LandingZone, Warehouse
+from orchestration.marts import MARTS
 from orchestration.settings import Settings
 
 
@@ -29,7 +30,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     """Everything Dagster knows about one deployment."""
     partitions_def = drop_partitions(settings)
     ingestion = build_ingestion_assets(partitions_def)
-    monitors = freshness_checks(ingestion, [mart_key(m) for m in PUBLISHED_MARTS], settings.freshness_hours)
+    monitors = freshness_checks(ingestion, [mart_key(m) for m in MARTS], settings.freshness_hours)
     return dg.Definitions(
         assets=[*ingestion, loaded_drops, build_dbt_assets(), published_marts],
         asset_checks=[gx_validate_marts, *monitors],

@@ -8,20 +8,20 @@ from orchestration.defs.automation import (
     automation_sensor,
     build_daily_schedule,
     build_new_drop_sensor,
-    freshness_checks,
-    freshness_sensor,
     run_failure_alert,
 )
 from orchestration.defs.dbt.assets import build_dbt_assets
 from orchestration.defs.dbt.project import dbt_cli, dbt_project
+from orchestration.defs.freshness import drop_checks, freshness_sensor, with_mart_freshness
 from orchestration.defs.ingestion.assets import build_ingestion_assets, loaded_drops
 from orchestration.defs.ingestion.partitions import drop_partitions
 from orchestration.defs.jobs import DAILY_JOB, INGEST_JOB, build_jobs
 from orchestration.defs.logging import compact_console
-from orchestration.defs.publication.assets import PUBLISHED_MARTS, published_marts
+from orchestration.defs.publication.assets import published_marts
 from orchestration.defs.quality.checks import gx_validate_marts, mart_key
 from orchestration.defs.quality.resources import QualitySettings
 from orchestration.defs.resources import LandingZone, Warehouse
+from orchestration.marts import MARTS
 from orchestration.settings import Settings
 
 
@@ -29,16 +29,19 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     """Everything Dagster knows about one deployment."""
     partitions_def = drop_partitions(settings)
     ingestion = build_ingestion_assets(partitions_def)
-    monitors = freshness_checks(ingestion, [mart_key(m) for m in PUBLISHED_MARTS], settings.freshness_hours)
+    drops_due = drop_checks(ingestion, partitions_def)
+    raw_keys = [key for assets in ingestion for key in assets.keys]
+    marts = [mart_key(m) for m in MARTS]
+    models = with_mart_freshness(build_dbt_assets(), marts, settings.freshness_hours)
     return dg.Definitions(
-        assets=[*ingestion, loaded_drops, build_dbt_assets(), published_marts],
-        asset_checks=[gx_validate_marts, *monitors],
-        jobs=build_jobs([gx_validate_marts], monitors),
+        assets=[*ingestion, loaded_drops, models, published_marts],
+        asset_checks=[gx_validate_marts, drops_due],
+        jobs=build_jobs([gx_validate_marts], [drops_due]),
         schedules=[build_daily_schedule(settings, DAILY_JOB)],
         sensors=[
             build_new_drop_sensor(settings, INGEST_JOB, DAILY_JOB),
             automation_sensor(),
-            freshness_sensor(monitors),
+            freshness_sensor(raw_keys, marts, partitions_def),
             run_failure_alert,
         ],
         resources={

@@ -11,8 +11,8 @@ from typing import Any
 import dagster as dg
 
 from orchestration.defs.quality.checks import DRIFT_CHECK, KPI_MART, SUMMARY_FILE, check_name, mart_key
+from orchestration.marts import MARTS
 from orchestration.publication import read_publication
-from orchestration.quality import VALIDATED_MARTS
 from orchestration.settings import Settings
 
 ACCEPT_COMMAND = "journey accept-drift"
@@ -90,7 +90,7 @@ def publication_verdict(settings: Settings, run_id: str) -> Verdict:
 
 def blocked_since(instance: dg.DagsterInstance, published_at: float | None) -> datetime | None:
     """When the first blocking check that failed after the last publication failed, or None."""
-    keys = [dg.AssetCheckKey(mart_key(m), check_name(m)) for m in VALIDATED_MARTS]
+    keys = [dg.AssetCheckKey(mart_key(m), check_name(m)) for m in MARTS]
     keys.append(dg.AssetCheckKey(mart_key(KPI_MART), DRIFT_CHECK))
     first: float | None = None
     for key in keys:

@@ -2,8 +2,8 @@
 # Set up, generate sample exports into data/landing and run the whole pipeline into
 # data/warehouse.duckdb. Extra arguments go to `journey generate` (e.g. --customers 5000).
 # The sample drops end yesterday (UTC), so the demo looks current in the Dagster UI: every
-# daily partition up to yesterday is loaded and the marts are fresh; --start or --end set
-# other dates.
+# daily partition (they end with yesterday, the last complete day) is loaded, so is the drop
+# due by 09:00 UTC, and the marts are fresh; --start or --end set other dates.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh

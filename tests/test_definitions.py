@@ -104,3 +104,49 @@ def test_schema_mismatch_fails_the_step_with_file_and_column(
     [failure] = [e for e in result.all_events if e.is_step_failure]
     message = failure.step_failure_data.error.message
     assert "crm/2026-01-01/contacts.csv" in message and "'created_at'" in message
+
+
+def test_each_drop_loaded_is_a_materialisation_whose_data_version_is_its_signature(
+    landing: Path, write_file: WriteFile, warehouse: Path, tmp_path: Path
+) -> None:
+    """One run over a range of three days, two of them with a CRM drop: each drop is one
+    materialisation of its partition, versioned by the signature raw.loaded_drops holds for it;
+    the day without a drop is not materialised. A re-delivered drop gets a new version."""
+    row = "C1,a@x.com,,A,B,FR,lead,direct,2026-01-01T10:00:00Z,2026-01-01T10:00:00Z,false"
+    write_file("crm/2026-01-01/contacts.csv", f"{CONTACTS_HEADER}\n{row}\n")
+    write_file("crm/2026-01-03/contacts.csv", f"{CONTACTS_HEADER}\n{row.replace('C1', 'C3')}\n")
+    settings = _settings(landing, warehouse)
+    defs = build_definitions(settings)
+    job = defs.resolve_job_def("ingest")
+    contacts = dg.AssetKey(["raw", "crm_contacts"])
+    tags = {"dagster/asset_partition_range_start": "2026-01-01", "dagster/asset_partition_range_end": "2026-01-03"}
+
+    def versions(instance: dg.DagsterInstance) -> dict[str, str]:
+        records = instance.fetch_materializations(dg.AssetRecordsFilter(asset_key=contacts), limit=100).records
+        latest: dict[str, str] = {}
+        for record in sorted(records, key=lambda r: r.storage_id):
+            latest[record.partition_key] = record.asset_materialization.tags["dagster/data_version"]
+        return latest
+
+    def recorded() -> dict[str, str]:
+        conn = connect(warehouse, read_only=True)
+        try:
+            rows = conn.execute("SELECT drop_date, signature FROM raw.loaded_drops WHERE source = 'crm'").fetchall()
+        finally:
+            conn.close()
+        return {drop.isoformat(): signature for drop, signature in rows}
+
+    with dg.instance_for_test(temp_dir=str(tmp_path)) as instance:
+        assert job.execute_in_process(instance=instance, tags=tags).success
+        first = versions(instance)
+        assert sorted(first) == ["2026-01-01", "2026-01-03"]
+        assert first == recorded() and first["2026-01-01"] != first["2026-01-03"]
+        records = instance.fetch_materializations(dg.AssetRecordsFilter(asset_key=contacts), limit=100).records
+        assert len(records) == 2  # one per drop, none for the range as a whole
+        assert instance.get_latest_materialization_event(contacts) is not None
+
+        write_file("crm/2026-01-03/contacts.csv", f"{CONTACTS_HEADER}\n{row.replace('C1', 'C4')}\n")
+        assert job.execute_in_process(instance=instance, tags=tags).success
+        second = versions(instance)
+        assert second == recorded()
+        assert second["2026-01-01"] == first["2026-01-01"] and second["2026-01-03"] != first["2026-01-03"]

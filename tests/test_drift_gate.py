@@ -13,11 +13,13 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from orchestration.quality import drift_limits, validate_marts
 from tests.reference.cases.builders import CONTACTS_HEADER, NPS_HEADER, contact, nps, web, write_csv, write_ndjson
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("drift_gate")]
@@ -125,3 +127,46 @@ def test_small_samples_do_not_alarm_and_a_blocked_publication_says_how_to_releas
     assert after.returncode == 0, after.stderr[-3000:]
     cleared = _journey(["status", "--landing", str(landing), "--warehouse", str(warehouse)], strict)
     assert cleared.returncode == 0 and "validation: passed" in cleared.stdout
+
+
+def test_a_large_mart_losing_rows_blocks_and_a_small_one_does_not(tmp_path: Path) -> None:
+    """A re-delivered CRM drop that holds a third of its contacts: dim_customers falls from 120 rows
+    to 40. Published with 120 >= min_rows (100) rows, the loss blocks the publication; with min_rows
+    above every published mart's row count, the same loss is not compared."""
+    landing, warehouse = tmp_path / "landing", tmp_path / "wh" / "warehouse.duckdb"
+    publish_dir = warehouse.parent / "published"
+    env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "dagster")}
+    for name in ("JOURNEY_PUBLISH_DIR", "JOURNEY_DATA_DOCS_DIR", "JOURNEY_DRIFT_MIN_ROWS"):
+        env.pop(name, None)
+    run = ["run", "--landing", str(landing), "--warehouse", str(warehouse)]
+
+    def deliver(contacts: int) -> None:
+        rows = [contact(f"c{i:03d}", "2026-01-02T09:00:00Z", lifecycle="subscriber") for i in range(contacts)]
+        write_csv(landing, "crm/2026-01-10/contacts.csv", CONTACTS_HEADER, rows)
+
+    deliver(120)
+    first = _journey(run, env)
+    assert first.returncode == 0, first.stderr[-3000:]
+    counts = json.loads((publish_dir / "publication.json").read_text())["row_counts"]
+    assert counts["dim_customers"] == 120 and max(counts.values()) == 120, counts
+
+    deliver(40)
+    blocked = _journey(run, env)
+    assert blocked.returncode == 1, blocked.stderr[-3000:]
+    assert "Traceback" not in blocked.stderr
+    assert "dim_customers: 120 rows published, 40 now" in blocked.stderr
+    assert _published(publish_dir, "SELECT count(*) FROM marts.dim_customers") == [(120,)]
+
+    # the same loss against a last publication below min_rows is not compared: nothing blocks
+    conn = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        report = validate_marts(
+            conn,
+            tmp_path / "docs",
+            published=publish_dir / "journey.duckdb",
+            limits=replace(drift_limits(), min_rows=121),
+        )
+    finally:
+        conn.close()
+    assert report.passed, report.summary()
+    assert report.marts["drift"].failures == []

@@ -1,5 +1,5 @@
 """What runs on its own: the new-drop sensor, the daily schedule, declarative automation of
-everything downstream of ingestion, freshness checks and the run-failure alert."""
+everything downstream of ingestion and the run-failure alert (freshness: ``freshness.py``)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ import os
 import time
 import urllib.error
 import urllib.request
-import warnings
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 
 import dagster as dg
 import duckdb
@@ -27,7 +26,7 @@ from orchestration.settings import Settings
 NEW_DROP_SENSOR = "new_drop_sensor"
 DAILY_SCHEDULE = "daily_schedule"
 AUTOMATION_SENSOR = "journey_automation"
-FRESHNESS_SENSOR = "freshness_checks_sensor"
+FRESHNESS_SENSOR = "freshness_sensor"
 FAILURE_SENSOR = "run_failure_alert"
 WEBHOOK_ENV = "JOURNEY_ALERT_WEBHOOK_URL"
 DAILY_CRON = "0 6 * * *"
@@ -167,36 +166,6 @@ def automation_sensor() -> dg.AutomationConditionSensorDefinition:
         description="Evaluates the automation conditions: models, checks and the publication refresh "
         "after their inputs were updated.",
     )
-
-
-def freshness_checks(
-    raw_assets: Sequence[dg.AssetsDefinition], marts: Sequence[dg.AssetKey], max_age_hours: float
-) -> list[dg.AssetChecksDefinition]:
-    """Raw drops due every day by 09:00 UTC; marts refreshed within ``max_age_hours``.
-
-    These are asset checks (a pass/fail history per asset, evaluated by their own sensor and
-    usable in alerting), which Dagster now also offers as freshness policies; the checks are
-    kept for that history, hence the silenced supersession notice.
-    """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", dg.SupersessionWarning)
-        return [
-            *dg.build_time_partition_freshness_checks(assets=list(raw_assets), deadline_cron="0 9 * * *"),
-            *dg.build_last_update_freshness_checks(
-                assets=list(marts), lower_bound_delta=timedelta(hours=max_age_hours)
-            ),
-        ]
-
-
-def freshness_sensor(checks: Sequence[dg.AssetChecksDefinition]) -> dg.SensorDefinition:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", dg.SupersessionWarning)
-        return dg.build_sensor_for_freshness_checks(
-            freshness_checks=list(checks),
-            name=FRESHNESS_SENSOR,
-            minimum_interval_seconds=300,
-            default_status=dg.DefaultSensorStatus.RUNNING,
-        )
 
 
 def post_alert(url: str, payload: dict[str, object], timeout: float = 10.0) -> None:

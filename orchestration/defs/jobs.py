@@ -25,7 +25,7 @@ def build_jobs(
     checks: list[dg.AssetChecksDefinition], monitors: list[dg.AssetChecksDefinition]
 ) -> list[dg.UnresolvedAssetJobDefinition]:
     """Jobs of the project; ``checks`` are the validations run before publication, ``monitors``
-    the freshness checks, left to their own sensor."""
+    the drop deadline checks, evaluated by the freshness sensor without a run."""
     unmonitored = dg.AssetSelection.checks(*monitors) if monitors else None
 
     def selection(assets: dg.AssetSelection) -> dg.AssetSelection:

@@ -1,10 +1,9 @@
 """Great Expectations validation of the metric marts."""
 
-from .suites import VALIDATED_MARTS, DriftLimits, drift_limits
+from .suites import DriftLimits, drift_limits
 from .validation import Failure, MartValidation, ValidationReport, validate_marts
 
 __all__ = [
-    "VALIDATED_MARTS",
     "DriftLimits",
     "Failure",
     "MartValidation",

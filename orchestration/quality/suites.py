@@ -7,23 +7,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-VALIDATED_MARTS: tuple[str, ...] = (
-    "mart_cx_kpis_monthly",
-    "mart_journey_funnel",
-    "mart_stage_experience_monthly",
-    "fct_customer_journey",
-    "dim_customers",
-    "mart_persona_journey",
-    "fct_support_cases",
-    "fct_survey_responses",
-    "mart_channel_flows",
-    "mart_conversion_paths",
-    "fct_attribution_credits",
-    "mart_channel_attribution_monthly",
-    "fct_feedback_follow_ups",
-    "mart_customer_actions",
-)
-
 
 def expectations_dir() -> Path:
     configured = os.environ.get("JOURNEY_EXPECTATIONS_DIR")

@@ -23,7 +23,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from .suites import VALIDATED_MARTS, DriftLimits, consistency_queries, drift_limits, load_suite
+from orchestration.marts import MARTS
+
+from .suites import DriftLimits, consistency_queries, drift_limits, load_suite
 
 SAMPLE_ROWS = 5
 DRIFT = "drift"
@@ -226,7 +228,7 @@ def _drift_frames(
                 "SELECT table_name FROM duckdb_tables() WHERE database_name = 'last_good' AND schema_name = 'marts'"
             ).fetchall()
         }
-        for mart in VALIDATED_MARTS:
+        for mart in MARTS:
             if mart not in published_marts:
                 continue  # a mart new since the last publication has nothing to be compared with
             current = conn.execute(f"SELECT count(*) FROM marts.{mart}").fetchone()[0]
@@ -326,7 +328,7 @@ def validate_marts(
     docs_dir.mkdir(parents=True, exist_ok=True)
     gx = _Gx(docs_dir)
     report: dict[str, MartValidation] = {}
-    for mart in VALIDATED_MARTS:
+    for mart in MARTS:
         validation = MartValidation(mart)
         count, failures = gx.validate(mart, _frame(conn, f"SELECT * FROM marts.{mart}"), load_suite(mart))
         validation.expectations += count

@@ -2,12 +2,19 @@
 
 A run over a range of drops loads the whole range in one step (single-run backfill),
 so a year of daily drops costs one pass over its files, not 365 runs.
+
+Each drop loaded is one materialisation of each entity's partition of that drop, whose data
+version is the drop's signature as ``raw.loaded_drops`` records it: the Dagster UI shows, per
+partition, the same record of what is loaded that ``journey run`` and the new-drop sensor read.
+A drop that failed its schema check, or a day without a drop, is not materialised.
 """
 
 from datetime import date
 
 import dagster as dg
 import duckdb
+from dagster._core.definitions.data_version import DATA_VERSION_IS_USER_PROVIDED_TAG, DATA_VERSION_TAG
+from dagster._core.definitions.source_asset import SYSTEM_METADATA_KEY_SOURCE_ASSET_OBSERVATION
 
 from orchestration.defs.resources import WAREHOUSE_POOL, LandingZone, Warehouse, retry_on_lock
 from orchestration.ingestion.contract import SOURCES, Entity, entities_of
@@ -78,9 +85,20 @@ def _source_asset(source: str, partitions_def: dg.PartitionsDefinition) -> dg.As
             conn = warehouse.connect()
         try:
             result = load_source(conn, landing.root, source, drops, progress=context.log.debug)
+            signatures = _loaded_signatures(conn, source, result.loaded_drops)
             for entity in entities:
+                metadata = _drop_metadata(conn, result, entity, list(signatures))
+                for drop, signature in signatures.items():
+                    yield dg.AssetMaterialization(
+                        asset_key=raw_asset_key(entity),
+                        partition=drop.isoformat(),
+                        metadata=metadata[drop],
+                        tags={DATA_VERSION_TAG: signature, DATA_VERSION_IS_USER_PROVIDED_TAG: "true"},
+                    )
+                # the step's output, for the steps downstream in the same run; its own
+                # materialisation of the whole range is not recorded (the drops' are, above)
                 yield dg.MaterializeResult(
-                    asset_key=raw_asset_key(entity), metadata=_metadata(conn, result, entity, drops)
+                    asset_key=raw_asset_key(entity), metadata={SYSTEM_METADATA_KEY_SOURCE_ASSET_OBSERVATION: True}
                 )
             # raw.loaded_drops changed with them: the models reading it (as_of) refresh too
             context.log_event(dg.AssetMaterialization(asset_key=LOADED_DROPS_KEY, metadata={"source": source}))
@@ -111,20 +129,44 @@ def _summary(source: str, result: SourceLoad) -> str:
     return f"{source}: {len(result.loaded_drops)} drops loaded; " + "; ".join(parts)
 
 
-def _metadata(
+def _loaded_signatures(conn: duckdb.DuckDBPyConnection, source: str, drops: list[date]) -> dict[date, str]:
+    """The drops loaded that have a folder, with its signature, as ``raw.loaded_drops`` records them."""
+    rows = conn.execute(
+        f"SELECT drop_date, signature FROM {RAW_SCHEMA}.loaded_drops "
+        "WHERE source = ? AND list_contains(?, drop_date) ORDER BY drop_date",
+        [source, drops],
+    ).fetchall()
+    return {drop: signature for drop, signature in rows}
+
+
+def _drop_metadata(
     conn: duckdb.DuckDBPyConnection, result: SourceLoad, entity: Entity, drops: list[date]
-) -> dict[str, object]:
-    totals = result.totals(entity.name)
-    files = result.entity_files(entity.name)
-    reasons = conn.execute(
+) -> dict[date, dict[str, object]]:
+    """Per drop loaded: the reconciliation of its files, its quarantine reasons and row count."""
+    rows = dict(
+        conn.execute(
+            f"SELECT _drop_date, count(*) FROM {RAW_SCHEMA}.{entity.table} "
+            "WHERE list_contains(?, _drop_date) GROUP BY ALL",
+            [drops],
+        ).fetchall()
+    )
+    reasons: dict[date, list[tuple[str, int]]] = {}
+    for drop, reason, n in conn.execute(
         f"""
-        SELECT reason, count(*) AS n FROM {RAW_SCHEMA}.quarantine
+        SELECT drop_date, reason, count(*) AS n FROM {RAW_SCHEMA}.quarantine
         WHERE source = ? AND entity = ? AND list_contains(?, drop_date)
-        GROUP BY reason ORDER BY n DESC, reason LIMIT 10
+        GROUP BY ALL ORDER BY drop_date, n DESC, reason
         """,
         [entity.source, entity.name, drops],
-    ).fetchall()
-    row_count = conn.execute(f"SELECT count(*) FROM {RAW_SCHEMA}.{entity.table}").fetchone()[0]
+    ).fetchall():
+        reasons.setdefault(drop, []).append((reason, n))
+    return {drop: _metadata(result, entity, drop, rows.get(drop, 0), reasons.get(drop, [])[:10]) for drop in drops}
+
+
+def _metadata(
+    result: SourceLoad, entity: Entity, drop: date, row_count: int, reasons: list[tuple[str, int]]
+) -> dict[str, object]:
+    files = [f for f in result.entity_files(entity.name) if f.drop_date == drop]
     table = "| file | read | loaded | quarantined |\n|---|---:|---:|---:|\n" + "\n".join(
         f"| {f.file} | {f.records_read} | {f.records_loaded} | {f.records_quarantined} |"
         for f in files[:MAX_FILES_LISTED]
@@ -132,12 +174,11 @@ def _metadata(
     if len(files) > MAX_FILES_LISTED:
         table += f"\n\n… and {len(files) - MAX_FILES_LISTED} more files (see `raw.loaded_files`)."
     return {
-        "files": totals["files"],
-        "records_read": totals["records_read"],
-        "records_loaded": totals["records_loaded"],
-        "records_quarantined": totals["records_quarantined"],
-        "drops_loaded": len(result.loaded_drops),
+        "files": len(files),
+        "records_read": sum(f.records_read for f in files),
+        "records_loaded": sum(f.records_loaded for f in files),
+        "records_quarantined": sum(f.records_quarantined for f in files),
         "dagster/row_count": row_count,
-        "file_reconciliation": dg.MetadataValue.md(table if files else "no file in these drops"),
+        "file_reconciliation": dg.MetadataValue.md(table if files else "no file in this drop"),
         "quarantine_reasons": dg.MetadataValue.md("\n".join(f"- {n} × {reason}" for reason, n in reasons) or "none"),
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import dagster as dg
 
@@ -15,21 +15,21 @@ DEFAULT_FIRST_DROP = date(2026, 1, 1)
 def drop_partitions(settings: Settings, today: date | None = None) -> dg.DailyPartitionsDefinition:
     """One partition per drop date.
 
-    The first partition is ``JOURNEY_FIRST_DROP_DATE``, else the earliest drop in the
-    landing zone. Partitions run to today's drop, or further when the landing zone
-    already holds later drops (sample data generated for future dates).
+    The first partition is ``JOURNEY_FIRST_DROP_DATE``, else the earliest drop in the landing
+    zone. The last is the last complete day (UTC): the drop of yesterday, due by 09:00 UTC today
+    (see ``orchestration/defs/freshness.py``); today's drop has no partition until today ends. When
+    the landing zone already holds later drops (sample data generated for future dates), the
+    partitions run to the latest of them.
     """
-    today = today or datetime.now().date()
+    today = today or datetime.now(UTC).date()
     drops = all_drop_dates(settings.landing_dir)
     if settings.first_drop_date:
         first = date.fromisoformat(settings.first_drop_date)
     else:
         first = drops[0] if drops else min(DEFAULT_FIRST_DROP, today)
-    if drops and drops[-1] >= today:
-        return dg.DailyPartitionsDefinition(
-            start_date=first.isoformat(), end_date=(drops[-1] + timedelta(days=1)).isoformat()
-        )
-    return dg.DailyPartitionsDefinition(start_date=first.isoformat(), end_offset=1)
+    # drops dated today or later (sample data for future dates) extend the partitions to the latest
+    ahead = (drops[-1] - today).days + 1 if drops and drops[-1] >= today else 0
+    return dg.DailyPartitionsDefinition(start_date=first.isoformat(), end_offset=ahead)
 
 
 def drops_in_window(window: dg.TimeWindow) -> list[date]:

@@ -9,34 +9,13 @@ from orchestration.defs.automation import downstream_condition
 from orchestration.defs.quality.checks import SUMMARY_FILE, mart_key
 from orchestration.defs.quality.resources import QualitySettings
 from orchestration.defs.resources import WAREHOUSE_POOL, Warehouse, retry_on_lock
+from orchestration.marts import EXPORTED_MARTS, MARTS
 from orchestration.publication import PUBLISHED_DATABASE, PublicationError, publish_marts
-
-PUBLISHED_MARTS: tuple[str, ...] = (
-    "fct_customer_journey",
-    "fct_touchpoints",
-    "fct_web_sessions",
-    "dim_customers",
-    "dim_journey_stages",
-    "mart_cx_kpis_monthly",
-    "mart_journey_funnel",
-    "mart_stage_experience_monthly",
-    "mart_persona_journey",
-    "fct_support_cases",
-    "fct_survey_responses",
-    "mart_channel_flows",
-    "mart_conversion_paths",
-    "fct_attribution_credits",
-    "mart_channel_attribution_monthly",
-    "fct_feedback_follow_ups",
-    "mart_customer_actions",
-)
-# Published marts also written as files for the tools that import them (exports/<name>.parquet, .csv).
-EXPORTED_MARTS: dict[str, str] = {"mart_customer_actions": "customer_actions"}
 
 
 @dg.asset(
     key=dg.AssetKey(["published", "journey"]),
-    deps=[mart_key(m) for m in PUBLISHED_MARTS],
+    deps=[mart_key(m) for m in MARTS],
     group_name="publication",
     kinds={"duckdb", "parquet"},
     pool=WAREHOUSE_POOL,
@@ -54,13 +33,13 @@ def published_marts(context: dg.AssetExecutionContext, warehouse: Warehouse, qua
         conn = warehouse.connect()
     try:
         publication = publish_marts(
-            conn, list(PUBLISHED_MARTS), Path(quality.publish_dir), context.run.run_id, validation, EXPORTED_MARTS
+            conn, list(MARTS), Path(quality.publish_dir), context.run.run_id, validation, EXPORTED_MARTS
         )
     except PublicationError as error:
         raise dg.Failure(description=str(error)) from error
     finally:
         conn.close()
-    context.log.info(f"published {len(PUBLISHED_MARTS)} marts to {publication.database}")
+    context.log.info(f"published {len(MARTS)} marts to {publication.database}")
     return dg.MaterializeResult(
         metadata={
             "database": dg.MetadataValue.path(publication.database),

@@ -9,8 +9,9 @@ import dagster as dg
 
 from orchestration.defs.automation import downstream_condition
 from orchestration.defs.resources import WAREHOUSE_POOL, Warehouse, retry_on_lock
+from orchestration.marts import MARTS
 from orchestration.publication import PUBLISHED_DATABASE, deleted_customer_keys, purge_customers
-from orchestration.quality import VALIDATED_MARTS, MartValidation, validate_marts
+from orchestration.quality import MartValidation, validate_marts
 from orchestration.quality.validation import DRIFT
 
 from .resources import QualitySettings
@@ -80,7 +81,7 @@ def _result(asset: dg.AssetKey, name: str, validation: MartValidation, docs: Pat
                 description=f"GX suite of {m}",
                 automation_condition=downstream_condition(),
             )
-            for m in VALIDATED_MARTS
+            for m in MARTS
         ],
         dg.AssetCheckSpec(
             DRIFT_CHECK,
@@ -130,9 +131,7 @@ def gx_validate_marts(
         "marts": report.summary(),
     }
     (Path(quality.data_docs_dir) / SUMMARY_FILE).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-    context.log.info(
-        f"validated {len(VALIDATED_MARTS)} marts in {report.seconds:.1f} s; Data Docs at {report.docs_index}"
-    )
-    for mart in VALIDATED_MARTS:
+    context.log.info(f"validated {len(MARTS)} marts in {report.seconds:.1f} s; Data Docs at {report.docs_index}")
+    for mart in MARTS:
         yield _result(mart_key(mart), check_name(mart), report.marts[mart], report.docs_index)
     yield _result(mart_key(KPI_MART), DRIFT_CHECK, report.marts[DRIFT], report.docs_index)

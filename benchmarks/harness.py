@@ -179,13 +179,21 @@ def whole_runs(run: ScaleRun) -> None:
 
 
 def _link_drops(landing: Path, target: Path, drops: set[str]) -> None:
-    """Make ``target`` a landing zone of symbolic links to the given drop folders."""
+    """Make ``target`` a landing zone of the given drop folders, their files hard links to those
+    of ``landing`` (copies across file systems). Not symbolic links: ingestion reads nothing whose
+    real path leads outside the landing zone."""
     for source_dir in sorted(p for p in landing.iterdir() if p.is_dir()):
         for drop_dir in sorted(p for p in source_dir.iterdir() if p.is_dir() and p.name in drops):
-            link = target / source_dir.name / drop_dir.name
-            if not link.exists():
-                link.parent.mkdir(parents=True, exist_ok=True)
-                link.symlink_to(drop_dir.resolve(), target_is_directory=True)
+            folder = target / source_dir.name / drop_dir.name
+            if not folder.exists():
+                shutil.copytree(drop_dir, folder, copy_function=_link_or_copy)
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
 
 
 def incremental(run: ScaleRun) -> None:

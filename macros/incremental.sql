@@ -2,8 +2,9 @@
 
     ops.model_builds logs every successful model build (on-run-end). An incremental model asks
     when it was last built, and rebuilds what changed upstream since then: the raw drops reloaded
-    since (raw.load_log), or the devices whose events or identity changed since
-    (int_web_devices.changed_at). A failed or partial build logs nothing for the models it did not
+    since (raw.load_log), the devices whose events or identity changed since
+    (int_web_devices.changed_at), or the customers whose touchpoints, stages, orders, surveys or
+    contacts changed since (int_customers_fingerprinted.changed_at). A failed or partial build logs nothing for the models it did not
     build, so the next build picks up everything they missed. -#}
 
 {% macro create_build_log() -%}
@@ -86,6 +87,24 @@
     {%- set from_drop = first_changed_drop(source_name) if is_incremental() else none -%}
     {%- if from_drop -%}
         delete from {{ this }} where _drop_date >= cast('{{ from_drop }}' as date)
+    {%- else -%}
+        select 1
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro changed_customers() -%}
+    {#- Customers whose paths, attribution or follow-ups may have changed since the current model
+        was last built: their inputs changed, they were merged into another customer or deleted,
+        or a web device they have messages on was rebuilt. -#}
+    (
+        select customer_key from {{ ref('int_customers_fingerprinted') }}
+        where changed_at > {{ last_built_at() }}
+    )
+{%- endmacro %}
+
+{% macro delete_changed_customers() -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} where customer_key in {{ changed_customers() }}
     {%- else -%}
         select 1
     {%- endif -%}

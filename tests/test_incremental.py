@@ -17,7 +17,7 @@ from orchestration.definitions import build_definitions
 from orchestration.defs.automation import NEW_DROP_SENSOR
 from orchestration.ingestion import connect
 from orchestration.settings import Settings
-from tests.warehouse import MAY_BE_EMPTY_ON_SMALL_ZONES, mart_rows
+from tests.warehouse import MAY_BE_EMPTY_ON_SMALL_ZONES, mart_rows, query_rows
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("incremental")]
 
@@ -26,6 +26,10 @@ DAYS = 15
 LATE_DROP = date(2026, 2, 3)
 LATE_AT = datetime(2026, 1, 31, 12, 0, 0)  # 2.5 days before its drop, in the month before
 HELD_BACK = [date(2026, 2, 2), LATE_DROP]
+LOOKBACK_MESSAGE = "lookback-message-0001"
+MERGE_MESSAGE = "merge-message-0001"
+# the customer-keyed incremental models below the marts, compared with a full refresh too
+CUSTOMER_MODELS = ("int_channel_steps_collapsed", "int_customer_paths_collapsed", "int_attribution_touchpoints_matched")
 
 
 def _journey(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -45,8 +49,8 @@ def _move_drops(src: Path, dst: Path, drops: list[date]) -> None:
                 shutil.move(folder, dst / source / drop.isoformat())
 
 
-def _late_event(landing: Path) -> dict[str, str]:
-    """A page view of a logged-in user from the January drops, re-sent late in a February drop."""
+def _page_view_template(landing: Path) -> dict[str, str]:
+    """A page view of a logged-in user from the January drops."""
     for path in sorted((landing / "web").glob("2026-01-2*/events-*.ndjson")):
         for line in path.read_text(encoding="utf-8").splitlines():
             try:
@@ -54,11 +58,61 @@ def _late_event(landing: Path) -> dict[str, str]:
             except ValueError:
                 continue
             if message.get("type") == "page" and message.get("userId"):
-                message["messageId"] = "late-message-0001"
-                message["timestamp"] = LATE_AT.isoformat(timespec="milliseconds") + "Z"
-                message["receivedAt"] = (LATE_AT + timedelta(days=2, hours=12)).isoformat(timespec="milliseconds") + "Z"
                 return message
     raise AssertionError("no page view of a logged-in user in the January drops")
+
+
+def _page_view(template: dict, message_id: str, at: datetime, **ids: str) -> dict[str, str]:
+    """The template re-sent as another message at ``at`` (UTC), received 2.5 days later."""
+    message = {**template, "messageId": message_id, **ids}
+    message["timestamp"] = at.isoformat(timespec="milliseconds") + "Z"
+    message["receivedAt"] = (at + timedelta(days=2, hours=12)).isoformat(timespec="milliseconds") + "Z"
+    return message
+
+
+def _late_event(landing: Path) -> dict[str, str]:
+    """A page view of a logged-in user from the January drops, re-sent late in a February drop."""
+    return _page_view(_page_view_template(landing), "late-message-0001", LATE_AT)
+
+
+def _lookback_and_merge(warehouse: Path) -> dict[str, object]:
+    """From the warehouse of the first run: the known customer that converted last, and an
+    anonymous device whose customer's touchpoints all fall inside that conversion's 30-day
+    lookback window (and its journey has no conversion of its own)."""
+    conn = connect(warehouse, read_only=True)
+    try:
+        contact, converted_at = conn.execute(
+            "SELECT j.customer_key, j.entered_at FROM marts.fct_customer_journey j "
+            "JOIN intermediate.int_identities_stitched i ON i.identifier_type = 'contact_id' "
+            "AND i.identifier = j.customer_key AND i.is_known AND NOT i.is_deleted "
+            "WHERE j.stage = 'conversion' ORDER BY j.entered_at DESC, j.customer_key LIMIT 1"
+        ).fetchone()
+        device, anonymous_key = conn.execute(
+            "SELECT i.identifier, i.customer_key FROM intermediate.int_identities_stitched i "
+            "JOIN marts.fct_touchpoints t ON t.customer_key = i.customer_key "
+            "WHERE i.identifier_type = 'anonymous_id' AND NOT i.is_known AND t.channel = 'web' "
+            "AND i.customer_key NOT IN (SELECT customer_key FROM marts.fct_customer_journey "
+            "WHERE stage = 'conversion') GROUP BY ALL "
+            "HAVING min(t.occurred_at) >= ?::TIMESTAMP - INTERVAL 30 DAY AND max(t.occurred_at) < ? "
+            "ORDER BY i.customer_key LIMIT 1",
+            [converted_at, converted_at],
+        ).fetchone()
+        device_touches = [
+            t
+            for (t,) in conn.execute(
+                "SELECT touchpoint_id FROM marts.fct_touchpoints WHERE customer_key = ? AND channel = 'web'",
+                [anonymous_key],
+            ).fetchall()
+        ]
+    finally:
+        conn.close()
+    return {
+        "contact": contact,
+        "converted_at": converted_at,
+        "device": device,
+        "anonymous_key": anonymous_key,
+        "device_touches": device_touches,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -79,10 +133,36 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     daily = root / "daily" / "warehouse.duckdb"
     run = ["run", "--landing", str(landing), "--warehouse", str(daily)]
     logs = [_journey(run, env).stderr]
+    picked = _lookback_and_merge(daily)
+    template = _page_view_template(landing)
+    # the first held-back drop adds a web touch of the customer that converted last, two days
+    # before its conversion; the second, beside the late event, links the anonymous device to
+    # that customer: the device's customer is merged into it, with its touches in the lookback
+    added = {
+        HELD_BACK[0]: [
+            _page_view(
+                template,
+                LOOKBACK_MESSAGE,
+                picked["converted_at"] - timedelta(days=2),
+                anonymousId="lookback-device-0001",
+                userId=picked["contact"],
+            )
+        ],
+        LATE_DROP: [
+            late,
+            _page_view(
+                template,
+                MERGE_MESSAGE,
+                datetime(2026, 2, 2, 12),
+                anonymousId=picked["device"],
+                userId=picked["contact"],
+            ),
+        ],
+    }
     for drop in HELD_BACK:
         _move_drops(held, landing, [drop])
-        if drop == LATE_DROP:
-            (landing / "web" / drop.isoformat() / "events-9999.ndjson").write_text(json.dumps(late) + "\n")
+        messages = "".join(json.dumps(m) + "\n" for m in added[drop])
+        (landing / "web" / drop.isoformat() / "events-9999.ndjson").write_text(messages)
         logs.append(_journey(run, env).stderr)
     before_noop = mart_rows(daily)
     logs.append(_journey(run, env).stderr)
@@ -100,6 +180,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         "logs": logs,
         "before_noop": before_noop,
         "late": late,
+        "picked": picked,
     }
 
 
@@ -127,6 +208,41 @@ def test_incremental_marts_equal_a_full_refresh_row_for_row(built: dict) -> None
         assert daily[table] == full[table], table
 
 
+def test_incremental_customer_models_equal_a_full_refresh_row_for_row(built: dict) -> None:
+    for model in CUSTOMER_MODELS:
+        sql = f"SELECT * FROM intermediate.{model} ORDER BY ALL"
+        daily, full = query_rows(built["daily"], sql), query_rows(built["full"], sql)
+        assert daily and daily == full, model
+
+
+def test_a_touch_inside_a_lookback_window_is_credited(built: dict) -> None:
+    contact = built["picked"]["contact"]
+    credits = query_rows(
+        built["daily"],
+        f"SELECT touchpoint_id, credit FROM marts.fct_attribution_credits "
+        f"WHERE customer_key = '{contact}' AND model = 'linear'",
+    )
+    touches = {touch for touch, _ in credits}
+    assert f"web:{LOOKBACK_MESSAGE}" in touches
+    assert abs(sum(credit for _, credit in credits) - 1) < 1e-9
+
+
+def test_a_customer_merged_into_another_gives_it_its_touches(built: dict) -> None:
+    picked = built["picked"]
+    gone = picked["anonymous_key"]
+    for table in ("fct_touchpoints", "fct_customer_journey", "fct_attribution_credits"):
+        assert query_rows(built["daily"], f"SELECT 1 FROM marts.{table} WHERE customer_key = '{gone}'") == [], table
+    for model in CUSTOMER_MODELS:
+        sql = f"SELECT 1 FROM intermediate.{model} WHERE customer_key = '{gone}'"
+        assert query_rows(built["daily"], sql) == [], model
+    credited = query_rows(
+        built["daily"],
+        f"SELECT touchpoint_id FROM marts.fct_attribution_credits "
+        f"WHERE customer_key = '{picked['contact']}' AND model = 'linear'",
+    )
+    assert picked["device_touches"] and set(picked["device_touches"]) <= {t for (t,) in credited}
+
+
 def test_a_run_without_new_data_changes_nothing(built: dict) -> None:
     assert mart_rows(built["daily"]) == built["before_noop"]
 
@@ -144,11 +260,32 @@ def test_incremental_models_were_not_rebuilt_from_scratch(built: dict) -> None:
             "SELECT count(*) FROM intermediate.int_web_devices "
             "WHERE changed_at = (SELECT max(changed_at) FROM intermediate.int_web_devices)"
         ).fetchone()[0]
+        # the builds of the customer fingerprints: first run, held-back drops, the forced run
+        starts = [
+            t
+            for (t,) in conn.execute(
+                "SELECT run_started_at FROM ops.model_builds WHERE model = 'int_customers_fingerprinted' "
+                "ORDER BY run_started_at"
+            ).fetchall()
+        ]
+        changed_customers = dict(
+            conn.execute(
+                "SELECT changed_at, count(*) FROM intermediate.int_customers_fingerprinted GROUP BY changed_at"
+            ).fetchall()
+        )
+        credits_builds = conn.execute(
+            "SELECT count(DISTINCT invocation_id), bool_or(full_refresh) FROM ops.model_builds "
+            "WHERE model = 'fct_attribution_credits'"
+        ).fetchone()
     finally:
         conn.close()
     # the first run, one per held-back drop and the forced one; not the run that had nothing to do
-    assert builds == (len(HELD_BACK) + 2, False)
+    assert builds == (len(HELD_BACK) + 2, False) == credits_builds
     assert 0 < recent < changed
+    # the last held-back drop changed a few customers, the forced run without new data none
+    assert len(starts) == len(HELD_BACK) + 2
+    assert 0 < changed_customers.get(starts[-2], 0) < sum(changed_customers.values()) / 2
+    assert starts[-1] not in changed_customers
 
 
 def test_a_late_event_lands_in_its_month_and_stage(built: dict) -> None:

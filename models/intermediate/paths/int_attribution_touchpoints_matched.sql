@@ -1,7 +1,18 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_changed_customers() }}",
+    )
+}}
 {#- One row per conversion and lookback touchpoint: the customer's touchpoints with
     entered_at − 30 days <= occurred_at < entered_at of its conversion, survey channel excluded,
     numbered oldest first (ties broken by touchpoint_id), with the utm_source of the web session
-    that contains a web message. Conversions without any are not here. -#}
+    that contains a web message. Conversions without any are not here.
+    Incremental by customer: a build redoes the customers changed since the last one
+    (int_customers_fingerprinted). -#}
+-- depends_on: {{ ref('int_customers_fingerprinted') }}
 with
 
 conversions as (
@@ -9,6 +20,9 @@ conversions as (
     select customer_key, entered_at as converted_at
     from {{ ref('fct_customer_journey') }}
     where stage = 'conversion'
+        {%- if is_incremental() %}
+        and customer_key in {{ changed_customers() }}
+        {%- endif %}
 
 ),
 
@@ -17,6 +31,9 @@ touchpoints as (
     select customer_key, touchpoint_id, occurred_at, channel
     from {{ ref('fct_touchpoints') }}
     where channel <> 'survey'
+        {%- if is_incremental() %}
+        and customer_key in {{ changed_customers() }}
+        {%- endif %}
 
 ),
 

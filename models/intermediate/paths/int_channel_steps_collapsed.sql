@@ -1,12 +1,26 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_changed_customers() }}",
+    )
+}}
 {#- A customer's channel steps along its path: its touchpoints in order (occurred_at, then
     touchpoint_id), consecutive touchpoints of one channel counted once. The path of a converted
     customer is made of its touchpoints strictly before its conversion entered_at; of any other
-    customer, of all its touchpoints. Every step is kept (the cap at six is the marts'). -#}
+    customer, of all its touchpoints. Every step is kept (the cap at six is the marts').
+    Incremental by customer: a build redoes the customers changed since the last one
+    (int_customers_fingerprinted). -#}
+-- depends_on: {{ ref('int_customers_fingerprinted') }}
 with
 
 touchpoints as (
 
     select customer_key, touchpoint_id, occurred_at, channel from {{ ref('fct_touchpoints') }}
+    {%- if is_incremental() %}
+    where customer_key in {{ changed_customers() }}
+    {%- endif %}
 
 ),
 
@@ -15,6 +29,9 @@ conversions as (
     select customer_key, entered_at as converted_at
     from {{ ref('fct_customer_journey') }}
     where stage = 'conversion'
+        {%- if is_incremental() %}
+        and customer_key in {{ changed_customers() }}
+        {%- endif %}
 
 ),
 

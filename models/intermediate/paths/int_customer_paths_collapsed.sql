@@ -1,11 +1,25 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_changed_customers() }}",
+    )
+}}
 {#- One row per customer: its path as shown in the path and flow marts (the first six channel
     steps joined by ' > ', then ' > …' when there are more), whether and when it converted, and
-    its first touchpoint. -#}
+    its first touchpoint.
+    Incremental by customer: a build redoes the customers changed since the last one
+    (int_customers_fingerprinted). -#}
+-- depends_on: {{ ref('int_customers_fingerprinted') }}
 with
 
 journey as (
 
     select * from {{ ref('fct_customer_journey') }}
+    {%- if is_incremental() %}
+    where customer_key in {{ changed_customers() }}
+    {%- endif %}
 
 ),
 
@@ -25,6 +39,9 @@ first_touches as (
 
     select customer_key, min(occurred_at) as first_touch_at
     from {{ ref('fct_touchpoints') }}
+    {%- if is_incremental() %}
+    where customer_key in {{ changed_customers() }}
+    {%- endif %}
     group by customer_key
 
 ),
@@ -32,6 +49,9 @@ first_touches as (
 steps as (
 
     select * from {{ ref('int_channel_steps_collapsed') }}
+    {%- if is_incremental() %}
+    where customer_key in {{ changed_customers() }}
+    {%- endif %}
 
 ),
 

@@ -1,7 +1,18 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_changed_customers() }}",
+    )
+}}
 {#- Multi-touch attribution: each conversion gives its credit, 1 per model, to its lookback
     touchpoints (int_attribution_touchpoints_matched), or to the channel '(none)' when it has
     none. Credits and revenue stay unrounded; rounding happens in
-    mart_channel_attribution_monthly. -#}
+    mart_channel_attribution_monthly.
+    Incremental by customer: a build redoes the customers changed since the last one
+    (int_customers_fingerprinted). -#}
+-- depends_on: {{ ref('int_customers_fingerprinted') }}
 with
 
 conversions as (
@@ -9,6 +20,9 @@ conversions as (
     select customer_key, entered_at as converted_at
     from {{ ref('fct_customer_journey') }}
     where stage = 'conversion'
+        {%- if is_incremental() %}
+        and customer_key in {{ changed_customers() }}
+        {%- endif %}
 
 ),
 
@@ -18,6 +32,9 @@ lookback as (
         *,
         power(2.0, -days_before_conversion / 7.0) as decay_weight
     from {{ ref('int_attribution_touchpoints_matched') }}
+    {%- if is_incremental() %}
+    where customer_key in {{ changed_customers() }}
+    {%- endif %}
 
 ),
 
@@ -95,6 +112,9 @@ orders as (
     select customer_key, ordered_at, amount_eur
     from {{ ref('int_orders_converted') }}
     where status = 'completed'
+        {%- if is_incremental() %}
+        and customer_key in {{ changed_customers() }}
+        {%- endif %}
 
 ),
 

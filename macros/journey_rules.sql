@@ -41,21 +41,31 @@
     and {{ at }} < coalesce({{ journey }}.exited_at, cast('infinity' as {{ dbt.type_timestamp() }}))
 {%- endmacro %}
 
-{#- Subscriptions active at the start of each month of `months` (started before it, not cancelled
-    before it) and those of them cancelled during the month: the churn rate's two counts. -#}
-{% macro churn_counts(months, subscriptions) -%}
+{#- One row per subscription of `subscriptions` and month of `months` at whose start it was active
+    (started before the month, not cancelled before it), with whether it was cancelled during the
+    month: what the churn rate counts. -#}
+{% macro subscriptions_active_at_month_start(months, subscriptions) -%}
     select
         months.month,
-        count(*) as active_at_start,
-        sum(
-            case
-                when subscriptions.cancelled_at < {{ dbt.dateadd('month', 1, 'months.month') }} then 1
-                else 0
-            end
-        ) as cancelled_in_month
+        subscriptions.subscription_id,
+        subscriptions.customer_key,
+        coalesce(subscriptions.cancelled_at < {{ dbt.dateadd('month', 1, 'months.month') }}, false)
+            as is_cancelled_in_month
     from {{ months }} as months
     inner join {{ subscriptions }} as subscriptions
         on subscriptions.started_at < months.month
         and (subscriptions.cancelled_at is null or subscriptions.cancelled_at >= months.month)
-    group by months.month
+{%- endmacro %}
+
+{#- The churn rate's two counts per month of `months`: subscriptions active at its start and those of
+    them cancelled during it. -#}
+{% macro churn_counts(months, subscriptions) -%}
+    select
+        month,
+        count(*) as active_at_start,
+        sum(case when is_cancelled_in_month then 1 else 0 end) as cancelled_in_month
+    from (
+        {{ subscriptions_active_at_month_start(months, subscriptions) }}
+    ) as subscription_months
+    group by month
 {%- endmacro %}

@@ -26,6 +26,7 @@ from orchestration.defs.resources import WAREHOUSE_POOL, Warehouse, retry_on_loc
 from orchestration.ingestion.warehouse import RAW_SCHEMA
 
 from .build_log import BuildSummary, dbt_log_path, demote_dagster_dbt_notes, log_tail, logged_to
+from .exposures import build_exposure_specs
 from .project import dbt_project, ensure_manifest
 
 KEPT_TARGET_DIRS = 5
@@ -144,3 +145,9 @@ def build_dbt_assets() -> dg.AssetsDefinition:
             _prune_target_dirs(project.target_path, DBT_ASSETS_NAME)
 
     return journey_dbt_models
+
+
+def build_dbt_exposures() -> list[dg.AssetSpec]:
+    """The dbt project's exposures (publication, exports, dashboard pages) as assets downstream of
+    the marts they read."""
+    return build_exposure_specs(ensure_manifest(dbt_project()), JourneyDbtTranslator())

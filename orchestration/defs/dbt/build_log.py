@@ -108,9 +108,9 @@ class BuildSummary:
         """E.g. ``31 models: 31 ok; 5 seeds: 5 ok; 240 tests: 238 passed, 2 failed``."""
         parts = []
         for kind in sorted(self.counts, key=lambda k: _KINDS.index(k) if k in _KINDS else len(_KINDS)):
-            if kind == "operation":
-                continue  # the project's on-run hooks
             counts = self.counts[kind]
+            if kind == "operation" or set(counts) == {"no-op"}:
+                continue  # the project's on-run hooks; saved queries and exposures, which build nothing
             passed = sum(counts[s] for s in _PASSED)
             failed = sum(counts[s] for s in _FAILED)
             words = [f"{passed} {'passed' if kind == 'test' else 'ok'}", f"{failed} failed"]

@@ -12,6 +12,7 @@ from orchestration.defs.automation import (
     freshness_sensor,
     run_failure_alert,
 )
+from orchestration.defs.dashboard.assets import journey_dashboard
 from orchestration.defs.dbt.assets import build_dbt_assets
 from orchestration.defs.dbt.project import dbt_cli, dbt_project
 from orchestration.defs.ingestion.assets import build_ingestion_assets, loaded_drops
@@ -31,7 +32,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     ingestion = build_ingestion_assets(partitions_def)
     monitors = freshness_checks(ingestion, [mart_key(m) for m in PUBLISHED_MARTS], settings.freshness_hours)
     return dg.Definitions(
-        assets=[*ingestion, loaded_drops, build_dbt_assets(), published_marts],
+        assets=[*ingestion, loaded_drops, build_dbt_assets(), published_marts, journey_dashboard],
         asset_checks=[gx_validate_marts, *monitors],
         jobs=build_jobs([gx_validate_marts], monitors),
         schedules=[build_daily_schedule(settings, DAILY_JOB)],

@@ -117,6 +117,7 @@ def render_kpis(marts: Marts) -> PageContent:
         (f"Net revenue, {month}", number(last["net_revenue_eur"], 2, " EUR")),
         (f"New customers, {month}", number(last["new_customers"])),
     ]
+    content.notes.append(f"The last month, {month}, holds what happened up to the as_of date above.")
     fig = make_subplots(
         rows=4, cols=2, subplot_titles=[s[1] for s in KPI_SERIES], vertical_spacing=0.09, horizontal_spacing=0.1
     )
@@ -397,6 +398,8 @@ def render_actions(marts: Marts) -> PageContent:
         yaxis_title="customers",
         legend_title_text="Reason",
     )
+    if counts["customers"].max() <= 10:
+        fig.update_yaxes(dtick=1)  # whole customers, not fractions of one
     content.charts.append(("actions-by-reason", fig))
     totals = counts.groupby("action")["customers"].sum()
     content.headlines = [(f"Open: {a.replace('_', ' ')}", number(totals[a])) for a in actions]
@@ -406,6 +409,8 @@ def render_actions(marts: Marts) -> PageContent:
         FROM {{mart_customer_actions}} ORDER BY due_at, customer_key, action LIMIT {ACTIONS_LISTED}
         """
     )
+    total = int(counts["customers"].sum())
+    heading = f"The {len(first)} actions due first" if total > len(first) else f"All {total} open actions, by due date"
     header = ["Customer key", "Action", "Reason", "Due (UTC)", "Persona", "Current stage"]
     rows = [
         "<tr>"
@@ -424,7 +429,8 @@ def render_actions(marts: Marts) -> PageContent:
         for r in first.itertuples(index=False)
     ]
     content.tables.append(
-        f'<h2>The {len(rows)} actions due first</h2><table id="actions-due"><thead><tr>'
+        f"<h2>{heading}</h2>"
+        '<table id="actions-due"><thead><tr>'
         + "".join(f"<th>{h}</th>" for h in header)
         + "</tr></thead><tbody>"
         + "".join(rows)

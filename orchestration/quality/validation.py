@@ -140,6 +140,10 @@ class _Gx:
             gx.Checkpoint(name=name, validation_definitions=[definition], result_format={"result_format": "COMPLETE"})
         )
         result = checkpoint.run(batch_parameters={"dataframe": frame}, run_id=self.run_id)
+        for key, outcome in result.run_results.items():
+            # a validation page names the data asset of the batch spec, which a data frame's lacks
+            outcome.meta.setdefault("batch_spec", {})["data_asset_name"] = asset
+            self.context.validation_results_store.set(key, outcome)
         failures = []
         for run in result.run_results.values():
             for outcome in run.results:

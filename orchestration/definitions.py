@@ -10,6 +10,7 @@ from orchestration.defs.automation import (
     build_new_drop_sensor,
     run_failure_alert,
 )
+from orchestration.defs.dashboard.assets import journey_dashboard
 from orchestration.defs.dbt.assets import build_dbt_assets, build_dbt_exposures
 from orchestration.defs.dbt.project import dbt_cli, dbt_project
 from orchestration.defs.freshness import drop_checks, freshness_sensor, with_mart_freshness
@@ -34,7 +35,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
     marts = [mart_key(m) for m in MARTS]
     models = with_mart_freshness(build_dbt_assets(), marts, settings.freshness_hours)
     return dg.Definitions(
-        assets=[*ingestion, loaded_drops, models, published_marts, *build_dbt_exposures()],
+        assets=[*ingestion, loaded_drops, models, published_marts, journey_dashboard, *build_dbt_exposures()],
         asset_checks=[gx_validate_marts, drops_due],
         jobs=build_jobs([gx_validate_marts], [drops_due]),
         schedules=[build_daily_schedule(settings, DAILY_JOB)],

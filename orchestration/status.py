@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
 
+from orchestration.dashboard import DASHBOARD_DIR
 from orchestration.defs.quality.checks import DRIFT_CHECK, KPI_MART, SUMMARY_FILE, check_name, mart_key
 from orchestration.marts import MARTS
 from orchestration.publication import read_publication
@@ -49,6 +51,16 @@ def _published_line(publication: dict[str, Any] | None, settings: Settings) -> s
     )
 
 
+def dashboard_index(settings: Settings) -> Path:
+    """The journey dashboard's first page (``dashboard/index.html`` in the publication folder)."""
+    return settings.publish_dir / DASHBOARD_DIR / "index.html"
+
+
+def _dashboard_part(settings: Settings) -> str:
+    index = dashboard_index(settings)
+    return f"; dashboard at {index}" if index.exists() else ""
+
+
 def _purge_line(publication: dict[str, Any] | None, run_id: str) -> str | None:
     for purge in (publication or {}).get("purges", []):
         if purge.get("by_run") == run_id:
@@ -73,7 +85,8 @@ def publication_verdict(settings: Settings, run_id: str) -> Verdict:
     publication = read_publication(settings.publish_dir)
     if publication and publication.get("run_id") == run_id:
         count = len(publication.get("row_counts", {}))
-        return Verdict(f"published {count} marts (as_of {publication['as_of']}) to {settings.publish_dir}")
+        where = f"to {settings.publish_dir}{_dashboard_part(settings)}"
+        return Verdict(f"published {count} marts (as_of {publication['as_of']}) {where}")
     validation = read_validation(settings)
     if validation is None or validation.get("run_id") != run_id:
         return Verdict(f"nothing published: {_published_line(publication, settings)}")
@@ -122,6 +135,8 @@ def status_lines(settings: Settings, instance: dg.DagsterInstance | None) -> tup
             f"publication: run {publication['run_id']}, published {publication['published_at']}, as_of "
             f"{publication['as_of']}, {len(publication.get('row_counts', {}))} marts in {settings.publish_dir}"
         )
+        if dashboard_index(settings).exists():
+            lines.append(f"dashboard: {dashboard_index(settings)} (open it in a browser)")
         for purge in publication.get("purges", []):
             rows = sum(purge.get("rows_removed", {}).values())
             lines.append(f"  {rows} rows of deleted contacts removed from it at {purge['at']} (run {purge['by_run']})")

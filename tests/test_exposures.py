@@ -10,7 +10,7 @@ import yaml
 from orchestration.definitions import build_definitions
 from orchestration.defs.dbt.assets import JourneyDbtTranslator
 from orchestration.defs.dbt.exposures import exposure_specs
-from orchestration.defs.publication.assets import PUBLISHED_MARTS
+from orchestration.marts import MARTS
 from orchestration.settings import Settings
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -27,7 +27,7 @@ def test_publication_exposures_sit_downstream_of_the_marts_they_read(tmp_path: P
 
     publication = graph.get(dg.AssetKey(["exposures", "journey_publication"]))
     assert publication.group_name == "exposures"
-    assert set(publication.parent_keys) == {PUBLICATION, *(_mart(m) for m in PUBLISHED_MARTS)}
+    assert set(publication.parent_keys) == {PUBLICATION, *(_mart(m) for m in MARTS)}
     assert "team:customer_journey_data_team" in publication.owners
     assert not publication.is_executable
 
@@ -40,7 +40,7 @@ def test_publication_exposures_sit_downstream_of_the_marts_they_read(tmp_path: P
 def test_publication_exposure_names_every_published_mart() -> None:
     declared = yaml.safe_load((PROJECT_DIR / "models/exposures/_publication__exposures.yml").read_text())
     [publication] = [e for e in declared["exposures"] if e["name"] == "journey_publication"]
-    assert publication["depends_on"] == [f"ref('{m}')" for m in PUBLISHED_MARTS]
+    assert publication["depends_on"] == [f"ref('{m}')" for m in MARTS]
 
 
 def test_any_exposure_of_the_manifest_becomes_an_asset_through_metrics_too() -> None:

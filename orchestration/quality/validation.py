@@ -25,10 +25,12 @@ import pandas as pd
 
 from orchestration.marts import MARTS
 
+from .offline_docs import localise_data_docs
 from .suites import DriftLimits, consistency_queries, drift_limits, load_suite
 
 SAMPLE_ROWS = 5
 DRIFT = "drift"
+KPI_MART = "mart_cx_kpis_monthly"
 
 
 @dataclass(frozen=True)
@@ -98,8 +100,13 @@ class ValidationReport:
 class _Gx:
     """An ephemeral Great Expectations context writing its Data Docs to ``docs_dir``."""
 
-    def __init__(self, docs_dir: Path) -> None:
+    def __init__(self, docs_dir: Path, run_name: str | None = None) -> None:
         import great_expectations as gx
+        from great_expectations.core.run_identifier import RunIdentifier
+
+        self.docs_dir = docs_dir
+        self.run_id = RunIdentifier(run_name=run_name) if run_name else None
+        self.assets: dict[str, Any] = {}
 
         logging.getLogger("great_expectations").setLevel(logging.ERROR)
         self.gx = gx
@@ -117,9 +124,16 @@ class _Gx:
         )
         self.datasource = self.context.data_sources.add_pandas("journey_marts")
 
-    def validate(self, name: str, frame: pd.DataFrame, suite: dict) -> tuple[int, list[Failure]]:
+    def validate(
+        self, name: str, frame: pd.DataFrame, suite: dict, asset: str | None = None
+    ) -> tuple[int, list[Failure]]:
+        """Validate ``frame`` with ``suite`` as the batch ``name`` of the data asset ``asset`` (the
+        mart; ``name`` itself by default)."""
         gx = self.gx
-        batch = self.datasource.add_dataframe_asset(name).add_batch_definition_whole_dataframe("whole")
+        asset = asset or name
+        if asset not in self.assets:
+            self.assets[asset] = self.datasource.add_dataframe_asset(asset)
+        batch = self.assets[asset].add_batch_definition_whole_dataframe(name)
         expectation_suite = self.context.suites.add(gx.ExpectationSuite(name=name, expectations=suite["expectations"]))
         definition = self.context.validation_definitions.add(
             gx.ValidationDefinition(name=name, data=batch, suite=expectation_suite)
@@ -127,7 +141,11 @@ class _Gx:
         checkpoint = self.context.checkpoints.add(
             gx.Checkpoint(name=name, validation_definitions=[definition], result_format={"result_format": "COMPLETE"})
         )
-        result = checkpoint.run(batch_parameters={"dataframe": frame})
+        result = checkpoint.run(batch_parameters={"dataframe": frame}, run_id=self.run_id)
+        for key, outcome in result.run_results.items():
+            # a validation page names the data asset of the batch spec, which a data frame's lacks
+            outcome.meta.setdefault("batch_spec", {})["data_asset_name"] = asset
+            self.context.validation_results_store.set(key, outcome)
         failures = []
         for run in result.run_results.values():
             for outcome in run.results:
@@ -156,6 +174,9 @@ class _Gx:
 
     def build_docs(self) -> None:
         self.context.build_data_docs(site_names=["journey"])
+        left = localise_data_docs(self.docs_dir)
+        if left:
+            logging.getLogger(__name__).warning("Data Docs still load from outside the site: %s", ", ".join(left))
 
 
 def _columns(kwargs: dict) -> str | None:
@@ -318,15 +339,17 @@ def validate_marts(
     published: Path | None = None,
     limits: DriftLimits | None = None,
     accept_drift: bool = False,
+    run_name: str | None = None,
 ) -> ValidationReport:
-    """Run every suite, consistency query and drift check; rebuild the Data Docs site.
+    """Run every suite, consistency query and drift check; rebuild the Data Docs site, where each
+    validation has ``run_name`` (the Dagster run id) as its run name and its mart as data asset.
 
     ``accept_drift``: an operator reviewed the moves against the last publication and accepts
     them; drift beyond the error limits is then reported as an accepted warning.
     """
     started = time.perf_counter()
     docs_dir.mkdir(parents=True, exist_ok=True)
-    gx = _Gx(docs_dir)
+    gx = _Gx(docs_dir, run_name)
     report: dict[str, MartValidation] = {}
     for mart in MARTS:
         validation = MartValidation(mart)
@@ -335,7 +358,7 @@ def validate_marts(
         validation.failures += failures
         for query in consistency_queries(mart):
             name = f"{mart}.{query.name}"
-            count, failures = gx.validate(name, _frame(conn, query.sql), _no_rows_suite(query.description))
+            count, failures = gx.validate(name, _frame(conn, query.sql), _no_rows_suite(query.description), mart)
             validation.expectations += count
             validation.failures += failures
         report[mart] = validation
@@ -344,11 +367,11 @@ def validate_marts(
     frames = _drift_frames(conn, published, limits)
     if frames is not None:
         metric_suite, row_suite = _drift_suites(limits)
-        for name, frame, suite in (
-            ("drift.kpi_metrics", frames[0], metric_suite),
-            ("drift.row_counts", frames[1], row_suite),
+        for name, asset, frame, suite in (
+            ("drift.kpi_metrics", KPI_MART, frames[0], metric_suite),
+            ("drift.row_counts", DRIFT, frames[1], row_suite),
         ):
-            count, failures = gx.validate(name, frame, suite)
+            count, failures = gx.validate(name, frame, suite, asset)
             drift.expectations += count
             drift.failures += [
                 replace(

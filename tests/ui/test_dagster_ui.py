@@ -10,7 +10,6 @@ list kept here.
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -25,6 +24,7 @@ import pytest
 
 from orchestration.definitions import build_definitions
 from orchestration.settings import Settings
+from tests.ui.browser import chromium as chromium_path
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("dagster_ui")]
 
@@ -33,17 +33,6 @@ STARTUP_SECONDS = 240
 RUN_SECONDS = 300
 PAGE_TIMEOUT_MS = 90_000
 FACT_TABLE = ("marts", "fct_customer_journey")
-
-
-def _chromium() -> str:
-    configured = os.environ.get("JOURNEY_CHROMIUM")
-    found = configured or shutil.which("chromium") or shutil.which("chromium-browser")
-    if found:
-        return found
-    message = "no Chromium: run scripts/install_browser.sh (the README's test command does)"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
 
 
 def _free_port() -> int:
@@ -140,7 +129,7 @@ def dagster_ui(settings: Settings, dev_log: Path) -> Iterator[str]:
 def browser(dagster_ui: str) -> Iterator:
     from playwright.sync_api import sync_playwright
 
-    executable = _chromium()
+    executable = chromium_path()
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=["--no-sandbox"])
         try:

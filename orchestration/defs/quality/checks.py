@@ -12,11 +12,10 @@ from orchestration.defs.resources import WAREHOUSE_POOL, Warehouse, retry_on_loc
 from orchestration.marts import MARTS
 from orchestration.publication import PUBLISHED_DATABASE, deleted_customer_keys, purge_customers
 from orchestration.quality import MartValidation, validate_marts
-from orchestration.quality.validation import DRIFT
+from orchestration.quality.validation import DRIFT, KPI_MART
 
 from .resources import QualitySettings
 
-KPI_MART = "mart_cx_kpis_monthly"
 SUMMARY_FILE = "validation_summary.json"
 DRIFT_CHECK = "gx_drift_against_last_publication"
 
@@ -112,6 +111,7 @@ def gx_validate_marts(
             Path(quality.data_docs_dir),
             published=publish_dir / PUBLISHED_DATABASE,
             accept_drift=config.accept_drift,
+            run_name=context.run.run_id,
         )
         deleted = [] if report.passed else deleted_customer_keys(conn)
     finally:

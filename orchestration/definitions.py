@@ -44,7 +44,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             run_failure_alert,
         ],
         resources={
-            "warehouse": Warehouse(path=str(settings.duckdb_path)),
+            "warehouse": Warehouse(path=str(settings.duckdb_path), engine=settings.engine),
             "landing": LandingZone(path=str(settings.landing_dir)),
             "dbt": dbt_cli(dbt_project(), settings.engine),
             "quality": QualitySettings(

@@ -17,7 +17,6 @@ DEFAULT_ENGINE = DUCKDB
 
 # What an engine still lacks before `journey run` builds on it, said in one line; absent when ready.
 _NOT_READY = {
-    POSTGRES: "the models, validation and publication do not run on PostgreSQL yet",
     SPARK: "the models, validation and publication do not run on Spark yet",
 }
 

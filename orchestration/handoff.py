@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.engines import POSTGRES
 from orchestration.errors import UserError
 from orchestration.ingestion.warehouse import RAW_SCHEMA
 
@@ -79,6 +80,20 @@ def _sentiment_table(conn: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def hand_off(conn: duckdb.DuckDBPyConnection, engine: str) -> dict[str, int]:
+    """Give ``engine`` the raw tables of the DuckDB file; rows copied by table."""
+    if engine == POSTGRES:
+        return hand_off_to_postgres(conn)
+    raise UserError(f"engine {engine} takes no raw tables from DuckDB yet")
+
+
+def mirror(conn: duckdb.DuckDBPyConnection, engine: str) -> dict[str, int]:
+    """Copy the marts ``engine`` built into the DuckDB file; rows copied by table."""
+    if engine == POSTGRES:
+        return mirror_from_postgres(conn)
+    raise UserError(f"engine {engine} has no copy of its marts into DuckDB yet")
+
+
 def hand_off_to_postgres(conn: duckdb.DuckDBPyConnection, dsn: str | None = None) -> dict[str, int]:
     """Replace PostgreSQL's raw schema by DuckDB's (and the comments' sentiment); rows copied by table."""
     import psycopg2
@@ -123,4 +138,93 @@ def hand_off_to_postgres(conn: duckdb.DuckDBPyConnection, dsn: str | None = None
                 path.unlink()
     finally:
         target.close()
+    return copied
+
+
+_DUCKDB_TYPES = {
+    "text": "VARCHAR",
+    "character varying": "VARCHAR",
+    "character": "VARCHAR",
+    "integer": "INTEGER",
+    "bigint": "BIGINT",
+    "smallint": "SMALLINT",
+    "boolean": "BOOLEAN",
+    "date": "DATE",
+    "timestamp without time zone": "TIMESTAMP",
+    "timestamp with time zone": "TIMESTAMP WITH TIME ZONE",
+    "double precision": "DOUBLE",
+    "real": "FLOAT",
+}
+
+# What validation and the publication read besides the marts: the as_of of the build and the
+# attribution models a consistency query lists.
+MIRRORED_BESIDE_MARTS = (("intermediate", "int_drops_summarised"), ("staging", "attribution_models"))
+
+
+def duckdb_type(data_type: str, precision: int | None, scale: int | None) -> str:
+    """The DuckDB type of a PostgreSQL column (information_schema's data_type and numeric size)."""
+    if data_type == "numeric":
+        return f"DECIMAL({precision}, {scale})" if precision is not None else "DECIMAL(38, 10)"
+    if data_type not in _DUCKDB_TYPES:
+        raise UserError(f"a PostgreSQL column of type {data_type} has no DuckDB type in the copy of the marts")
+    return _DUCKDB_TYPES[data_type]
+
+
+def mirror_from_postgres(conn: duckdb.DuckDBPyConnection, dsn: str | None = None) -> dict[str, int]:
+    """Copy the marts PostgreSQL built (and what validation and the publication read beside them)
+    into the DuckDB file, replacing its tables of those names: validation and the publication then
+    read the target's marts, row for row. Rows copied by ``schema.table``."""
+    import psycopg2
+
+    try:
+        source = psycopg2.connect(dsn or postgres_dsn())
+    except psycopg2.OperationalError as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise UserError(f"cannot connect to PostgreSQL (JOURNEY_POSTGRES_*): {first}") from error
+    copied: dict[str, int] = {}
+    try:
+        with tempfile.TemporaryDirectory(prefix="journey-mirror-") as scratch, source, source.cursor() as cur:
+            cur.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts' ORDER BY table_name"
+            )
+            tables = [("marts", t) for (t,) in cur.fetchall()] + list(MIRRORED_BESIDE_MARTS)
+            conn.execute("BEGIN")
+            try:
+                for schema, table in tables:
+                    cur.execute(
+                        "SELECT column_name, data_type, numeric_precision, numeric_scale "
+                        "FROM information_schema.columns WHERE table_schema = %s AND table_name = %s "
+                        "ORDER BY ordinal_position",
+                        (schema, table),
+                    )
+                    columns = [(name, duckdb_type(typ, p, s)) for name, typ, p, s in cur.fetchall()]
+                    if not columns:
+                        raise UserError(f"PostgreSQL has no table {schema}.{table} to copy")
+                    path = Path(scratch) / f"{schema}.{table}.csv"
+                    with path.open("wb") as fh:
+                        cur.copy_expert(
+                            f'COPY (SELECT * FROM "{schema}"."{table}") TO STDOUT '
+                            "WITH (FORMAT csv, HEADER true, FORCE_QUOTE *)",
+                            fh,
+                        )
+                    conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+                    ddl = ", ".join(f'"{name}" {typ}' for name, typ in columns)
+                    conn.execute(f"CREATE OR REPLACE TABLE {schema}.{table} ({ddl})")
+                    # an unquoted empty field is NULL, a quoted one an empty string
+                    conn.execute(
+                        f"INSERT INTO {schema}.{table} SELECT * FROM read_csv(?, header = true, "
+                        "allow_quoted_nulls = false, auto_detect = false, columns = "
+                        + "{"
+                        + ", ".join(f"'{name}': '{typ}'" for name, typ in columns)
+                        + "})",
+                        [str(path)],
+                    )
+                    copied[f"{schema}.{table}"] = conn.execute(f"SELECT count(*) FROM {schema}.{table}").fetchone()[0]
+                    path.unlink()
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+    finally:
+        source.close()
     return copied

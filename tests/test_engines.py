@@ -58,7 +58,7 @@ def test_an_engine_name_is_read_case_blind_and_unknown_ones_are_refused(tmp_path
     ("args", "env", "expected"),
     [
         (["run", "--engine", "spark"], {}, "journey run: engine spark is not ready: "),
-        (["status"], {"JOURNEY_ENGINE": "postgres"}, "journey status: engine postgres is not ready: "),
+        (["status"], {"JOURNEY_ENGINE": "spark"}, "journey status: engine spark is not ready: "),
         (["run", "--engine", "oracle"], {}, "journey run: unknown engine 'oracle' (JOURNEY_ENGINE or --engine)"),
         (["dev", "--engine", "spark"], {}, "journey dev: engine spark is not ready: "),
     ],

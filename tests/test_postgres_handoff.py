@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import subprocess
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -17,10 +15,9 @@ from orchestration.handoff import hand_off_to_postgres, postgres_dsn
 from orchestration.ingestion import connect
 from orchestration.sentiment.interface import load_scorer
 from tests.conftest import CONTACTS_HEADER, NPS_HEADER, WriteFile
+from tests.engines import postgres_database
 from tests.warehouse import load_drops
 
-ROOT = Path(__file__).resolve().parents[1]
-SCRIPT = ROOT / "scripts" / "postgres.sh"
 D1 = date(2026, 1, 1)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("postgres")]
@@ -28,25 +25,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("postgres")]
 
 @pytest.fixture(scope="module")
 def database() -> Iterator[str]:
-    """A database of its own on the server of scripts/postgres.sh, started for the tests when it
-    was not running (and stopped after them then)."""
-    was_running = subprocess.run([SCRIPT, "status"], capture_output=True).returncode == 0
-    started = subprocess.run([SCRIPT, "start"], capture_output=True, text=True, timeout=600)
-    assert started.returncode == 0, started.stderr
-    name = f"journey_test_{os.getpid()}"
-    admin = psycopg2.connect(postgres_dsn({"JOURNEY_POSTGRES_DATABASE": "postgres"}))
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f"DROP DATABASE IF EXISTS {name}")
-        cur.execute(f"CREATE DATABASE {name}")
-    try:
+    with postgres_database("journey_handoff") as name:
         yield postgres_dsn({"JOURNEY_POSTGRES_DATABASE": name})
-    finally:
-        with admin.cursor() as cur:
-            cur.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.close()
-        if not was_running:
-            subprocess.run([SCRIPT, "stop"], capture_output=True, timeout=120)
 
 
 def _duckdb_raw(warehouse: Path) -> dict[str, tuple[list[str], list[tuple]]]:

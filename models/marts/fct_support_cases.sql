@@ -210,7 +210,7 @@ select
         round({{ seconds_between('cases.opened_at', 'cases.resolved_at') }} / 3600.0, 2) as decimal(12, 2)
     ) as hours_to_resolution,
     cases.contacts = 1 and cases.is_resolved as is_one_touch,
-    cast(cases.total_wait_seconds as double) as total_wait_seconds,
+    cast(cases.total_wait_seconds as {{ type_double() }}) as total_wait_seconds,
     {{ ratio_rounded('cases.csat_score_sum', 'cases.csat_responses', 2, 5) }} as csat_avg,
     journey.stage as stage_at_open,
     case

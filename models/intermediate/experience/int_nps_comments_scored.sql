@@ -12,5 +12,5 @@ responses as (
 
 select
     response_id,
-    cast({{ comment_sentiment('comment') }} as double) as sentiment_score
+    cast({{ comment_sentiment('comment') }} as {{ type_double() }}) as sentiment_score
 from responses

@@ -46,6 +46,23 @@ def test_duckdb_is_the_default_engine_and_its_dbt_target(tmp_path: Path) -> None
     assert defs.resources["dbt"].target == "duckdb"
 
 
+def test_the_definitions_follow_the_engine(tmp_path: Path) -> None:
+    (tmp_path / "landing").mkdir()
+    settings = Settings.from_env(
+        {
+            "JOURNEY_LANDING_DIR": str(tmp_path / "landing"),
+            "JOURNEY_DUCKDB_PATH": str(tmp_path / "w.duckdb"),
+            "JOURNEY_ENGINE": "postgres",
+        }
+    )
+    defs = build_definitions(settings)
+    assert defs.resources["dbt"].target == "postgres"
+    assert defs.resources["warehouse"].engine == "postgres"
+    spark = Settings(landing_dir=tmp_path / "landing", duckdb_path=tmp_path / "w.duckdb", engine="spark")
+    with pytest.raises(UserError, match="^engine spark is not ready: "):
+        build_definitions(spark)
+
+
 def test_an_engine_name_is_read_case_blind_and_unknown_ones_are_refused(tmp_path: Path) -> None:
     base = {"JOURNEY_LANDING_DIR": str(tmp_path), "JOURNEY_DUCKDB_PATH": str(tmp_path / "w.duckdb")}
     assert Settings.from_env({**base, "JOURNEY_ENGINE": " Postgres "}).engine == "postgres"

@@ -80,6 +80,25 @@ def _sentiment_table(conn: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def _connect_postgres(dsn: str | None = None):
+    """A connection to the postgres target, or a UserError saying in one line why there is none."""
+    import psycopg2
+
+    try:
+        return psycopg2.connect(dsn or postgres_dsn(), connect_timeout=15)
+    except psycopg2.OperationalError as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise UserError(
+            f"cannot connect to PostgreSQL (JOURNEY_POSTGRES_*): {first}; a local server: scripts/postgres.sh start"
+        ) from error
+
+
+def check_engine(engine: str) -> None:
+    """Raise a UserError before a run when its engine's server cannot be reached."""
+    if engine == POSTGRES:
+        _connect_postgres().close()
+
+
 def hand_off(conn: duckdb.DuckDBPyConnection, engine: str) -> dict[str, int]:
     """Give ``engine`` the raw tables of the DuckDB file; rows copied by table."""
     if engine == POSTGRES:
@@ -96,7 +115,6 @@ def mirror(conn: duckdb.DuckDBPyConnection, engine: str) -> dict[str, int]:
 
 def hand_off_to_postgres(conn: duckdb.DuckDBPyConnection, dsn: str | None = None) -> dict[str, int]:
     """Replace PostgreSQL's raw schema by DuckDB's (and the comments' sentiment); rows copied by table."""
-    import psycopg2
 
     tables = [
         t
@@ -104,11 +122,7 @@ def hand_off_to_postgres(conn: duckdb.DuckDBPyConnection, dsn: str | None = None
             "SELECT table_name FROM duckdb_tables() WHERE schema_name = ? ORDER BY table_name", [RAW_SCHEMA]
         ).fetchall()
     ]
-    try:
-        target = psycopg2.connect(dsn or postgres_dsn())
-    except psycopg2.OperationalError as error:
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise UserError(f"cannot connect to PostgreSQL (JOURNEY_POSTGRES_*): {first}") from error
+    target = _connect_postgres(dsn)
     sources = [(RAW_SCHEMA, t) for t in tables]
     if "crm_nps_responses" in tables:
         _sentiment_table(conn)
@@ -174,13 +188,8 @@ def mirror_from_postgres(conn: duckdb.DuckDBPyConnection, dsn: str | None = None
     """Copy the marts PostgreSQL built (and what validation and the publication read beside them)
     into the DuckDB file, replacing its tables of those names: validation and the publication then
     read the target's marts, row for row. Rows copied by ``schema.table``."""
-    import psycopg2
 
-    try:
-        source = psycopg2.connect(dsn or postgres_dsn())
-    except psycopg2.OperationalError as error:
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise UserError(f"cannot connect to PostgreSQL (JOURNEY_POSTGRES_*): {first}") from error
+    source = _connect_postgres(dsn)
     copied: dict[str, int] = {}
     try:
         with tempfile.TemporaryDirectory(prefix="journey-mirror-") as scratch, source, source.cursor() as cur:

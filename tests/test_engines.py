@@ -78,6 +78,11 @@ def test_an_engine_name_is_read_case_blind_and_unknown_ones_are_refused(tmp_path
         (["status"], {"JOURNEY_ENGINE": "spark"}, "journey status: engine spark is not ready: "),
         (["run", "--engine", "oracle"], {}, "journey run: unknown engine 'oracle' (JOURNEY_ENGINE or --engine)"),
         (["dev", "--engine", "spark"], {}, "journey dev: engine spark is not ready: "),
+        (
+            ["run", "--engine", "postgres"],
+            {"JOURNEY_POSTGRES_PORT": "1"},
+            "journey run: cannot connect to PostgreSQL (JOURNEY_POSTGRES_*): ",
+        ),
     ],
 )
 def test_an_engine_not_ready_or_unknown_is_one_line_and_exit_2(

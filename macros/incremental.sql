@@ -109,3 +109,35 @@
         select 1
     {%- endif -%}
 {%- endmacro %}
+
+{#- A 64-bit hash of a row of values (nulls included), to fingerprint what a model was built from:
+    DuckDB's hash, PostgreSQL's hash of the row's text, Spark's xxhash64. Engines differ in the
+    values but each compares only with its own. -#}
+{% macro row_hash(expressions) -%}
+    {{ return(adapter.dispatch('row_hash', 'customer_journey')(expressions)) }}
+{%- endmacro %}
+
+{% macro default__row_hash(expressions) -%}
+    hash({{ expressions | join(', ') }})
+{%- endmacro %}
+
+{% macro postgres__row_hash(expressions) -%}
+    hashtextextended(cast(row({{ expressions | join(', ') }}) as text), 0)
+{%- endmacro %}
+
+{% macro spark__row_hash(expressions) -%}
+    xxhash64({{ expressions | join(', ') }})
+{%- endmacro %}
+
+{#- The type of row_hash. -#}
+{% macro row_hash_type() -%}
+    {{ return(adapter.dispatch('row_hash_type', 'customer_journey')()) }}
+{%- endmacro %}
+
+{% macro default__row_hash_type() -%}
+    bigint
+{%- endmacro %}
+
+{% macro duckdb__row_hash_type() -%}
+    ubigint
+{%- endmacro %}

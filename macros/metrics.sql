@@ -8,7 +8,7 @@
                 sign({{ numerator }}) * {{ int_div(
                     '2 * abs(cast(' ~ numerator ~ ' as bigint)) * ' ~ (10 ** decimals) ~ ' + cast(' ~ denominator ~ ' as bigint)',
                     '2 * cast(' ~ denominator ~ ' as bigint)'
-                ) }} as double
+                ) }} as {{ type_double() }}
             ) / {{ 10 ** decimals }}
             as decimal({{ precision }}, {{ decimals }})
         )
@@ -59,4 +59,34 @@
 
 {% macro duckdb__median(expression) -%}
     median({{ expression }})
+{%- endmacro %}
+
+{#- The 8-byte floating-point type: double, double precision on PostgreSQL. -#}
+{% macro type_double() -%}
+    {{ return(adapter.dispatch('type_double', 'customer_journey')()) }}
+{%- endmacro %}
+
+{% macro default__type_double() -%}
+    double
+{%- endmacro %}
+
+{% macro postgres__type_double() -%}
+    double precision
+{%- endmacro %}
+
+{#- Functions an engine lacks that the models use, created before each dbt invocation (on-run-start).
+    PostgreSQL rounds numerics, not double precision, to a number of decimals: round(double, n)
+    rounds the value as a numeric there, half away from zero, as DuckDB and Spark do. -#}
+{% macro create_engine_functions() -%}
+    {{ return(adapter.dispatch('create_engine_functions', 'customer_journey')()) }}
+{%- endmacro %}
+
+{% macro default__create_engine_functions() -%}
+    select 1
+{%- endmacro %}
+
+{% macro postgres__create_engine_functions() -%}
+    create or replace function public.round(value double precision, decimals integer) returns numeric
+    language sql immutable strict parallel safe
+    as 'select round(cast(value as numeric), decimals)'
 {%- endmacro %}

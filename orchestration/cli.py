@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from orchestration.engines import DEFAULT_ENGINE, ENGINES, engine_from, require_ready
 from orchestration.generate.landing import DEFAULT_START
 from orchestration.settings import DEFAULT_DUCKDB_PATH, DEFAULT_LANDING_DIR, Settings
 
@@ -122,6 +123,11 @@ def _location_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--warehouse", type=Path, help=f"DuckDB file (default $JOURNEY_DUCKDB_PATH or {DEFAULT_DUCKDB_PATH})"
     )
+    parser.add_argument(
+        "--engine",
+        help=f"where dbt builds the models: {', '.join(ENGINES)} (default $JOURNEY_ENGINE or {DEFAULT_ENGINE}); "
+        "ingestion reads the landing zone with DuckDB whatever the engine",
+    )
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -158,10 +164,14 @@ def _settings(args: argparse.Namespace) -> Settings:
         os.environ["JOURNEY_LANDING_DIR"] = str(args.landing.absolute())
     if args.warehouse:
         os.environ["JOURNEY_DUCKDB_PATH"] = str(args.warehouse.absolute())
+    if args.engine:
+        os.environ["JOURNEY_ENGINE"] = engine_from(args.engine)
     settings = Settings.from_env()
-    # child processes (dbt, the Dagster code server) resolve the same absolute paths
+    require_ready(settings.engine)
+    # child processes (dbt, the Dagster code server) resolve the same absolute paths and engine
     os.environ["JOURNEY_LANDING_DIR"] = str(settings.landing_dir)
     os.environ["JOURNEY_DUCKDB_PATH"] = str(settings.duckdb_path)
+    os.environ["JOURNEY_ENGINE"] = settings.engine
     return settings
 
 

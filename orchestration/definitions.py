@@ -22,12 +22,14 @@ from orchestration.defs.publication.assets import published_marts
 from orchestration.defs.quality.checks import gx_validate_marts, mart_key
 from orchestration.defs.quality.resources import QualitySettings
 from orchestration.defs.resources import LandingZone, Warehouse
+from orchestration.engines import require_ready
 from orchestration.marts import MARTS
 from orchestration.settings import Settings
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
-    """Everything Dagster knows about one deployment."""
+    """Everything Dagster knows about one deployment, building on the engine of its settings."""
+    require_ready(settings.engine)
     partitions_def = drop_partitions(settings)
     ingestion = build_ingestion_assets(partitions_def)
     drops_due = drop_checks(ingestion, partitions_def)
@@ -46,9 +48,9 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             run_failure_alert,
         ],
         resources={
-            "warehouse": Warehouse(path=str(settings.duckdb_path)),
+            "warehouse": Warehouse(path=str(settings.duckdb_path), engine=settings.engine),
             "landing": LandingZone(path=str(settings.landing_dir)),
-            "dbt": dbt_cli(dbt_project()),
+            "dbt": dbt_cli(dbt_project(), settings.engine),
             "quality": QualitySettings(
                 publish_dir=str(settings.publish_dir), data_docs_dir=str(settings.data_docs_dir)
             ),

@@ -21,6 +21,7 @@ from orchestration.defs.jobs import BUILD_JOB, INGEST_JOB, PUBLISH_JOB
 from orchestration.defs.quality.checks import gx_validate_marts
 from orchestration.defs.recovery import active_runs, process_tags, reclaim_dead_runs
 from orchestration.errors import OUT_OF_SPACE, OutOfSpace, UserError, is_out_of_space, out_of_space_message
+from orchestration.handoff import check_engine
 from orchestration.ingestion.changes import REJECTED_ADVICE, changed_drops, rejected_drops
 from orchestration.ingestion.landing import all_drop_dates, contiguous_ranges, landing_warnings
 from orchestration.ingestion.warehouse import connect
@@ -289,6 +290,7 @@ def run_pipeline(
     then finds what the first loaded. Runs left in progress by a killed process are closed first.
     """
     check_locations(settings)
+    check_engine(settings.engine)
     drops = all_drop_dates(settings.landing_dir)
     if not drops:
         skipped = landing_warnings(settings.landing_dir)

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from orchestration.engines import DEFAULT_ENGINE, engine_from
+
 DEFAULT_LANDING_DIR = "data/landing"
 DEFAULT_DUCKDB_PATH = "data/warehouse.duckdb"
 
@@ -24,6 +26,9 @@ class Settings:
         by default ``data_docs/`` next to the warehouse.
     freshness_hours: age after which a mart's freshness check warns
         (``JOURNEY_FRESHNESS_HOURS``, default 26).
+    engine: where dbt builds the models and the marts are validated and published from
+        (``JOURNEY_ENGINE``: duckdb, postgres or spark; default duckdb). The DuckDB file is
+        where ingestion lands the raw tables whatever the engine.
     """
 
     landing_dir: Path
@@ -32,6 +37,7 @@ class Settings:
     publish_dir: Path | None = None
     data_docs_dir: Path | None = None
     freshness_hours: float = 26.0
+    engine: str = DEFAULT_ENGINE
 
     def __post_init__(self) -> None:
         if self.publish_dir is None:
@@ -49,6 +55,7 @@ class Settings:
             publish_dir=_path(env.get("JOURNEY_PUBLISH_DIR")),
             data_docs_dir=_path(env.get("JOURNEY_DATA_DOCS_DIR")),
             freshness_hours=float(env.get("JOURNEY_FRESHNESS_HOURS") or 26.0),
+            engine=engine_from(env.get("JOURNEY_ENGINE")),
         )
 
     @property

@@ -2,8 +2,8 @@
 
 A successful run records, in ``ops.pipeline_runs``, a fingerprint of what its marts depend on:
 the raw loads (``raw.load_log``), the project's models, macros, seeds, expectations and code,
-and where it publishes. A later run with no new or changed drop and the same fingerprint, whose
-publication is still there, has nothing to build.
+where it publishes, and the engine that built the marts. A later run with no new or changed
+drop and the same fingerprint, whose publication is still there, has nothing to build.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.engines import DEFAULT_ENGINE
 from orchestration.ingestion.warehouse import RAW_SCHEMA
 from orchestration.settings import Settings
 
@@ -54,6 +55,9 @@ def fingerprint(conn: duckdb.DuckDBPyConnection, settings: Settings, root: Path 
         stat = path.stat()
         digest.update(f"{path.relative_to(root)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     digest.update(f"{settings.publish_dir}\0{settings.data_docs_dir}".encode())
+    if settings.engine != DEFAULT_ENGINE:
+        # the marts come from another engine: a run switching engines builds
+        digest.update(f"\0engine {settings.engine}".encode())
     return digest.hexdigest()
 
 

@@ -80,7 +80,7 @@ select
     sequenced.next_stage,
     cast(
         {{ seconds_between('sequenced.entered_at', 'coalesce(sequenced.exited_at, as_of.as_of)') }} / 86400.0
-        as double
+        as {{ type_double() }}
     ) as days_in_stage,
     cast(coalesce(touch_counts.touchpoints_in_stage, 0) as bigint) as touchpoints_in_stage,
     coalesce(stage_channels.channels_in_stage, '') as channels_in_stage,

@@ -211,7 +211,7 @@ select
         '3600000000', 2, 12
     ) }} as hours_to_resolution,
     cases.contacts = 1 and cases.is_resolved as is_one_touch,
-    cast(cases.total_wait_seconds as double) as total_wait_seconds,
+    cast(cases.total_wait_seconds as {{ type_double() }}) as total_wait_seconds,
     {{ ratio_rounded('cases.csat_score_sum', 'cases.csat_responses', 2, 5) }} as csat_avg,
     journey.stage as stage_at_open,
     case

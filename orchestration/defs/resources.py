@@ -9,6 +9,7 @@ import dagster as dg
 import duckdb
 
 from orchestration.defs.recovery import tag_run_with_process
+from orchestration.engines import DEFAULT_ENGINE
 from orchestration.ingestion.warehouse import connect, is_lock_error
 
 # DuckDB allows one writing process per file: every step that writes the warehouse is in this pool,
@@ -39,6 +40,8 @@ class Warehouse(dg.ConfigurableResource):
     is found and closed (orchestration.defs.recovery)."""
 
     path: str
+    engine: str = DEFAULT_ENGINE
+    """Where dbt builds the models (orchestration.engines); ingestion writes the file whatever it is."""
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         if context.instance is not None and context.run is not None:

@@ -53,8 +53,8 @@ lifetime as (
 
     select
         case
-            when coalesce(avg(cast(churn.cancelled_in_month as double) / churn.active_at_start), 0) = 0 then 60.0
-            else least(60.0, 1.0 / avg(cast(churn.cancelled_in_month as double) / churn.active_at_start))
+            when coalesce(avg(cast(churn.cancelled_in_month as {{ type_double() }}) / churn.active_at_start), 0) = 0 then 60.0
+            else least(60.0, 1.0 / avg(cast(churn.cancelled_in_month as {{ type_double() }}) / churn.active_at_start))
         end as expected_lifetime_months
     from drops
     left join churn

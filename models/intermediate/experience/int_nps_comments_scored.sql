@@ -1,6 +1,6 @@
-{#- The sentiment of every NPS comment, without the comment: sentiment_score() is the project's
-    sentiment scorer (orchestration/sentiment), a DuckDB function given to every dbt connection by
-    the profile's plugin. DuckDB streams the comments through it chunk by chunk. -#}
+{#- The sentiment of every NPS comment, without the comment, by the project's sentiment scorer
+    (orchestration/sentiment; macro comment_sentiment): on DuckDB a function given to every dbt
+    connection by the profile's plugin, through which DuckDB streams the comments chunk by chunk. -#}
 with
 
 responses as (
@@ -12,5 +12,5 @@ responses as (
 
 select
     response_id,
-    cast(sentiment_score(comment) as double) as sentiment_score
+    cast({{ comment_sentiment('comment') }} as {{ type_double() }}) as sentiment_score
 from responses

@@ -91,5 +91,5 @@ select
     cast(row_number() over (partition by customer_key order by occurred_at, touchpoint_id) as integer)
         as touch_position,
     cast(count(*) over (partition by customer_key) as integer) as lookback_touchpoints,
-    cast({{ seconds_between('occurred_at', 'converted_at') }} / 86400.0 as double) as days_before_conversion
+    cast({{ seconds_between('occurred_at', 'converted_at') }} / 86400.0 as {{ type_double() }}) as days_before_conversion
 from with_sessions

@@ -31,10 +31,10 @@ device_messages as (
         anonymous_id,
         count(*) as messages,
         bit_xor(
-            hash(
-                message_id, message_type, user_id, event_name, occurred_at, page_path, utm_source,
-                utm_medium, utm_campaign, order_id, rating, is_bot, _drop_date, _file, _line_number
-            )
+            {{ row_hash([
+                'message_id', 'message_type', 'user_id', 'event_name', 'occurred_at', 'page_path', 'utm_source',
+                'utm_medium', 'utm_campaign', 'order_id', 'rating', 'is_bot', '_drop_date', '_file', '_line_number'
+            ]) }}
         ) as messages_fingerprint
     from events
     group by anonymous_id
@@ -53,7 +53,7 @@ users_fingerprints as (
 
     select
         device_users.anonymous_id,
-        bit_xor(hash(device_users.user_id, users.customer_key, users.is_deleted)) as users_fingerprint
+        bit_xor({{ row_hash(['device_users.user_id', 'users.customer_key', 'users.is_deleted']) }}) as users_fingerprint
     from device_users
     left join identities as users
         on users.identifier_type = 'contact_id'
@@ -66,13 +66,13 @@ fingerprinted as (
 
     select
         device_messages.anonymous_id,
-        hash(
-            device_messages.messages,
-            device_messages.messages_fingerprint,
-            devices.customer_key,
-            devices.is_deleted,
-            users_fingerprints.users_fingerprint
-        ) as fingerprint
+        {{ row_hash([
+            'device_messages.messages',
+            'device_messages.messages_fingerprint',
+            'devices.customer_key',
+            'devices.is_deleted',
+            'users_fingerprints.users_fingerprint',
+        ]) }} as fingerprint
     from device_messages
     left join identities as devices
         on devices.identifier_type = 'anonymous_id'
@@ -92,7 +92,7 @@ where known.fingerprint is distinct from fingerprinted.fingerprint
 
 union all
 
-select known.anonymous_id, cast(null as ubigint), {{ build_started_at() }}
+select known.anonymous_id, cast(null as {{ row_hash_type() }}), {{ build_started_at() }}
 from {{ this }} as known
 where known.fingerprint is not null
     and not exists (select 1 from fingerprinted where fingerprinted.anonymous_id = known.anonymous_id)

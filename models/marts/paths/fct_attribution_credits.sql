@@ -137,8 +137,8 @@ select
     credits.touchpoint_id,
     credits.channel,
     credits.utm_source,
-    cast(credits.credit as double) as credit,
-    cast(credits.credit * cast(coalesce(revenue.revenue_eur, 0) as double) as double) as revenue_eur
+    cast(credits.credit as {{ type_double() }}) as credit,
+    cast(credits.credit * cast(coalesce(revenue.revenue_eur, 0) as {{ type_double() }}) as {{ type_double() }}) as revenue_eur
 from credits
 left join revenue
     on credits.customer_key = revenue.customer_key

@@ -23,6 +23,8 @@ from dagster_dbt import (
 
 from orchestration.defs.automation import downstream_condition
 from orchestration.defs.resources import WAREHOUSE_POOL, Warehouse, retry_on_lock
+from orchestration.engines import DUCKDB
+from orchestration.handoff import hand_off, mirror
 from orchestration.ingestion.warehouse import RAW_SCHEMA
 
 from .build_log import BuildSummary, dbt_log_path, demote_dagster_dbt_notes, log_tail, logged_to
@@ -100,6 +102,26 @@ def _report(context: dg.AssetExecutionContext, invocation: DbtCliInvocation, log
     raise dg.Failure(description="\n".join([headline, *details, f"per-node log: {log_path}"]))
 
 
+def _hand_off(context: dg.AssetExecutionContext, warehouse: Warehouse) -> None:
+    """Give the engine the raw tables ingestion loaded into the DuckDB file."""
+    conn = warehouse.connect()
+    try:
+        copied = hand_off(conn, warehouse.engine)
+    finally:
+        conn.close()
+    context.log.info(f"raw tables handed to {warehouse.engine}: {sum(copied.values()):,} rows in {len(copied)} tables")
+
+
+def _mirror(context: dg.AssetExecutionContext, warehouse: Warehouse) -> None:
+    """Copy the marts the engine built into the DuckDB file, for validation and the publication."""
+    conn = warehouse.connect()
+    try:
+        copied = mirror(conn, warehouse.engine)
+    finally:
+        conn.close()
+    context.log.info(f"marts of {warehouse.engine} copied for validation and publication: {len(copied)} tables")
+
+
 def build_dbt_assets() -> dg.AssetsDefinition:
     demote_dagster_dbt_notes()
     project = dbt_project()
@@ -136,10 +158,15 @@ def build_dbt_assets() -> dg.AssetsDefinition:
             # dbt opens the file itself: wait here while another process holds it, then retry the
             # step if dbt still meets the lock.
             with retry_on_lock(context):
-                warehouse.connect().close()
+                if warehouse.engine == DUCKDB:
+                    warehouse.connect().close()
+                else:
+                    _hand_off(context, warehouse)
                 with log_path.open("a", encoding="utf-8") as log:
                     invocation = dbt.cli(args, context=context, raise_on_error=False)
                     yield from logged_to(iter(invocation.stream()), log)
+                if warehouse.engine != DUCKDB and invocation.is_successful():
+                    _mirror(context, warehouse)
                 _report(context, invocation, log_path)
         finally:
             _prune_target_dirs(project.target_path, DBT_ASSETS_NAME)

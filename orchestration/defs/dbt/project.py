@@ -9,6 +9,8 @@ from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
 
+from orchestration.engines import DEFAULT_ENGINE
+
 PROJECT_DIR = Path(os.environ.get("JOURNEY_DBT_PROJECT_DIR") or Path(__file__).resolve().parents[3])
 _SOURCES = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/dbt")
 
@@ -19,8 +21,9 @@ def dbt_executable() -> str:
     return str(beside) if beside.exists() else shutil.which("dbt") or "dbt"
 
 
-def dbt_cli(project: DbtProject) -> DbtCliResource:
-    return DbtCliResource(project_dir=project, dbt_executable=dbt_executable())
+def dbt_cli(project: DbtProject, engine: str = DEFAULT_ENGINE) -> DbtCliResource:
+    """dbt on the project, building on ``engine``: the profile target of the same name."""
+    return DbtCliResource(project_dir=project, dbt_executable=dbt_executable(), target=engine)
 
 
 def dbt_project() -> DbtProject:

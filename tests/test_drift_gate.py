@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -44,6 +45,11 @@ def _january_nps(publish_dir: Path) -> tuple:
         publish_dir,
         "SELECT cast(nps AS DOUBLE), nps_responses FROM marts.mart_cx_kpis_monthly WHERE month = '2026-01-01'",
     )[0]
+
+
+def _dashboard_built(index: Path) -> str:
+    """When the dashboard was written (its index says, in ISO 8601)."""
+    return re.search(r"Built (\S+)\.", index.read_text(encoding="utf-8")).group(1)
 
 
 def test_small_samples_do_not_alarm_and_a_blocked_publication_says_how_to_release_it(tmp_path: Path) -> None:
@@ -89,6 +95,8 @@ def test_small_samples_do_not_alarm_and_a_blocked_publication_says_how_to_releas
         CONTACTS_HEADER,
         [contact("c1", "2026-01-02T09:00:00Z", updated="2026-02-03T12:00:00Z", deleted=True)],
     )
+    dashboard = publish_dir / "dashboard" / "index.html"
+    built_before = _dashboard_built(dashboard)
     blocked = _journey(run, strict)
     assert blocked.returncode == 1
     assert "Traceback" not in blocked.stderr
@@ -111,6 +119,9 @@ def test_small_samples_do_not_alarm_and_a_blocked_publication_says_how_to_releas
     ]
     meta = json.loads((publish_dir / "publication.json").read_text())
     assert meta["purges"] and meta["row_counts"]["dim_customers"] == 3
+    # and the dashboard was written again from the purged publication
+    assert _dashboard_built(dashboard) > built_before
+    assert ">c1<" not in (publish_dir / "dashboard" / "actions.html").read_text(encoding="utf-8")
 
     status = _journey(["status", "--landing", str(landing), "--warehouse", str(warehouse)], strict)
     assert status.returncode == 1, status.stdout + status.stderr

@@ -19,7 +19,10 @@ from typing import Any
 
 import duckdb
 
-from .pages import DashboardError, DashboardPage, dashboard_pages
+from orchestration.defs.dbt.project import dbt_project, ensure_manifest
+from orchestration.publication import PUBLISHED_DATABASE, read_publication
+
+from .pages import DASHBOARD_DIR, DashboardError, DashboardPage, dashboard_pages
 from .renderers import RENDERERS, Marts, PageContent
 
 PLOTLY_JS = "plotly.min.js"
@@ -110,6 +113,17 @@ def build_dashboard(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return Dashboard(folder, pages)
+
+
+def refresh_dashboard(publish_dir: Path) -> Dashboard:
+    """The dashboard of the current publication in ``publish_dir``, written to its ``dashboard/``,
+    with the pages of the project's dbt manifest."""
+    return build_dashboard(
+        publish_dir / PUBLISHED_DATABASE,
+        ensure_manifest(dbt_project()),
+        publish_dir / DASHBOARD_DIR,
+        read_publication(publish_dir),
+    )
 
 
 def _replace(new: Path, folder: Path) -> None:

@@ -96,9 +96,9 @@ class Browser:
                 request_route.abort()
 
         page.route("**/*", route)
-        page.goto(url)
+        page.goto(url, wait_until="load", timeout=PAGE_TIMEOUT_MS)  # every script, style and image
         page.wait_for_selector(ready, timeout=PAGE_TIMEOUT_MS)
-        page.wait_for_load_state("networkidle")
+        page.evaluate("() => document.fonts.ready.then(() => true)")
         return page, errors
 
 

@@ -4,19 +4,12 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.dashboard import DASHBOARD_DIR, DashboardError, build_dashboard
+from orchestration.dashboard import DashboardError, refresh_dashboard
 from orchestration.defs.automation import downstream_condition
-from orchestration.defs.dbt.project import dbt_project, ensure_manifest
 from orchestration.defs.publication.assets import published_marts
 from orchestration.defs.quality.resources import QualitySettings
-from orchestration.publication import PUBLISHED_DATABASE, read_publication
 
 DASHBOARD_KEY = dg.AssetKey(["published", "dashboard"])
-
-
-def dashboard_dir(publish_dir: Path) -> Path:
-    """Where the dashboard is written: ``dashboard/`` in the publication folder."""
-    return publish_dir / DASHBOARD_DIR
 
 
 @dg.asset(
@@ -31,14 +24,8 @@ def dashboard_dir(publish_dir: Path) -> Path:
     "each reads are the dbt exposures of models/exposures/_dashboard__exposures.yml.",
 )
 def journey_dashboard(context: dg.AssetExecutionContext, quality: QualitySettings):
-    publish_dir = Path(quality.publish_dir)
     try:
-        dashboard = build_dashboard(
-            publish_dir / PUBLISHED_DATABASE,
-            ensure_manifest(dbt_project()),
-            dashboard_dir(publish_dir),
-            read_publication(publish_dir),
-        )
+        dashboard = refresh_dashboard(Path(quality.publish_dir))
     except DashboardError as error:
         raise dg.Failure(description=str(error)) from error
     context.log.info(f"dashboard of {len(dashboard.pages)} pages at {dashboard.index}")

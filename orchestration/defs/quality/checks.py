@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from orchestration.dashboard import DASHBOARD_DIR, DashboardError, refresh_dashboard
 from orchestration.defs.automation import downstream_condition
 from orchestration.defs.resources import WAREHOUSE_POOL, Warehouse, retry_on_lock
 from orchestration.marts import MARTS
@@ -122,6 +123,11 @@ def gx_validate_marts(
             context.log.warning(
                 f"publication blocked; removed {purged} rows of deleted contacts from the current publication"
             )
+            if (publish_dir / DASHBOARD_DIR).exists():
+                try:
+                    refresh_dashboard(publish_dir)  # no page may show a deleted contact's key
+                except DashboardError as error:
+                    context.log.error(f"the dashboard could not be rewritten after the purge: {error}")
     summary = {
         "run_id": context.run.run_id,
         "validated_at": datetime.now(UTC).isoformat(timespec="seconds"),

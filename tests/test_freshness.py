@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 import dagster as dg
 import pytest
 
 from orchestration.definitions import build_definitions
-from orchestration.defs.automation import FRESHNESS_SENSOR
+from orchestration.defs.automation import FRESHNESS_SENSOR, WEBHOOK_ENV
 from orchestration.defs.freshness import DROP_CHECK, due_drop
 from orchestration.defs.ingestion.partitions import drop_partitions
 from orchestration.settings import Settings
@@ -52,8 +55,33 @@ def test_partitions_end_with_the_last_complete_day(landing: Path, write_file: Wr
     )
 
 
+class _Webhook(BaseHTTPRequestHandler):
+    received: list[dict] = []
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        _Webhook.received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        return
+
+
+@pytest.fixture
+def webhook(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[dict]]:
+    server = HTTPServer(("127.0.0.1", 0), _Webhook)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    _Webhook.received = []
+    monkeypatch.setenv(WEBHOOK_ENV, f"http://127.0.0.1:{server.server_port}/alerts")
+    try:
+        yield _Webhook.received
+    finally:
+        server.shutdown()
+
+
 def test_the_freshness_sensor_reports_drops_due_without_a_run(
-    landing: Path, write_file: WriteFile, warehouse: Path, instance: dg.DagsterInstance
+    landing: Path, write_file: WriteFile, warehouse: Path, instance: dg.DagsterInstance, webhook: list[dict]
 ) -> None:
     today = datetime.now(UTC).date()
     first = today - timedelta(days=5)
@@ -76,8 +104,13 @@ def test_the_freshness_sensor_reports_drops_due_without_a_run(
     assert not contacts.passed and contacts.severity == dg.AssetCheckSeverity.WARN
     due = today - timedelta(days=1) if datetime.now(UTC).hour >= 9 else today - timedelta(days=2)
     assert f"the drop of {due} is not loaded" in (contacts.description or "")
+    # each entity missing the drop due is posted once to the alert webhook
+    alerts = [a["text"] for a in webhook]
+    assert len(alerts) == 7 and not any("raw/web_events" in a for a in alerts), alerts
+    assert any(a.startswith(f"journey: raw/crm_contacts: the drop of {due} is not loaded") for a in alerts), alerts
 
     # the next tick, nothing changed: nothing reported again
     again = sensor(dg.build_sensor_context(instance=instance, definitions=defs, cursor=result.cursor))
     assert isinstance(again, dg.SensorResult) and not again.asset_events and not again.run_requests
+    assert len(webhook) == 7
     assert instance.get_runs() == []

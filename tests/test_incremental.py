@@ -5,16 +5,22 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import sys
+import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import dagster as dg
 import pytest
+from dagster._core.definitions.freshness import FreshnessState
+from dagster._core.scheduler.instigation import InstigatorType, TickStatus
 
 from orchestration.definitions import build_definitions
-from orchestration.defs.automation import NEW_DROP_SENSOR
+from orchestration.defs.automation import AUTOMATION_SENSOR, FRESHNESS_SENSOR, NEW_DROP_SENSOR
+from orchestration.defs.freshness import DROP_CHECK
 from orchestration.ingestion import connect
 from orchestration.settings import Settings
 from tests.warehouse import MAY_BE_EMPTY_ON_SMALL_ZONES, mart_rows, query_rows
@@ -30,6 +36,7 @@ LOOKBACK_MESSAGE = "lookback-message-0001"
 MERGE_MESSAGE = "merge-message-0001"
 # the customer-keyed incremental models below the marts, compared with a full refresh too
 CUSTOMER_MODELS = ("int_channel_steps_collapsed", "int_customer_paths_collapsed", "int_attribution_touchpoints_matched")
+DEV_SECONDS = 300  # for journey dev to start and every sensor to tick
 
 
 def _journey(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -336,3 +343,68 @@ def test_journey_dev_on_an_up_to_date_warehouse_requests_no_run(built: dict) -> 
         assert isinstance(tick, dg.SkipReason) and "no new or changed drop" in tick.skip_message
         automation = dg.evaluate_automation_conditions(defs=defs, instance=instance)
         assert automation.total_requested == 0, [r.key for r in automation.results if r.true_subset.size]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _completed_ticks(instance: dg.DagsterInstance) -> dict[str, int]:
+    """Completed ticks of every sensor the daemon evaluated, by sensor name."""
+    ticks = {}
+    for state in instance.all_instigator_state(instigator_type=InstigatorType.SENSOR):
+        done = [
+            t
+            for t in instance.get_ticks(state.instigator_origin_id, state.selector_id, limit=10)
+            if t.status != TickStatus.STARTED
+        ]
+        ticks[state.instigator_name] = len(done)
+    return ticks
+
+
+def test_journey_dev_started_on_an_up_to_date_warehouse_starts_no_run(built: dict) -> None:
+    """`journey dev` itself, webserver and daemon, on the warehouse and instance `journey run` left:
+    while every sensor ticks (the automation sensor twice) and the freshness daemon evaluates the
+    marts, no run of any job is started, check-only runs included; freshness is evaluated all the
+    same, without runs."""
+    home = built["root"] / "dagster"
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        before = {r.run_id for r in instance.get_runs()}
+    log = built["root"] / "journey-dev.log"
+    command = [sys.executable, "-m", "orchestration.cli", "dev", "--landing", str(built["landing"])]
+    command += ["--warehouse", str(built["daily"]), "--port", str(_free_port())]
+    with log.open("w", encoding="utf-8") as out:
+        dev = subprocess.Popen(command, env=built["env"], stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    wanted = {NEW_DROP_SENSOR: 1, FRESHNESS_SENSOR: 1, AUTOMATION_SENSOR: 2}
+    ticks: dict[str, int] = {}
+    fact = dg.AssetKey(["marts", "fct_customer_journey"])
+    web_events_check = dg.AssetCheckKey(dg.AssetKey(["raw", "web_events"]), DROP_CHECK)
+    try:
+        deadline = time.monotonic() + DEV_SECONDS
+        with dg.DagsterInstance.from_config(str(home)) as instance:
+            while time.monotonic() < deadline:
+                assert dev.poll() is None, log.read_text(encoding="utf-8", errors="replace")[-4000:]
+                ticks = _completed_ticks(instance)
+                evaluated = instance.get_freshness_state_records([fact])
+                if all(ticks.get(name, 0) >= n for name, n in wanted.items()) and fact in evaluated:
+                    break
+                time.sleep(3)
+            assert all(ticks.get(name, 0) >= n for name, n in wanted.items()), ticks
+            runs = [f"{r.job_name} ({r.status.value})" for r in instance.get_runs() if r.run_id not in before]
+            assert runs == [], runs
+            # freshness, evaluated without a run: the marts were just built; the landing zone's
+            # drops ended in February, so the drop due now is missing
+            assert instance.get_freshness_state_records([fact])[fact].freshness_state == FreshnessState.PASS
+            drop_check = instance.get_latest_asset_check_evaluation_record(web_events_check)
+            assert drop_check is not None and drop_check.run_id in (None, "")
+            evaluation = drop_check.event.dagster_event.event_specific_data
+            assert not evaluation.passed and "is not loaded" in evaluation.description
+    finally:
+        os.killpg(dev.pid, signal.SIGTERM)
+        try:
+            dev.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(dev.pid, signal.SIGKILL)
+            dev.wait()

@@ -12,7 +12,7 @@ from orchestration.settings import Settings
 DEFAULT_FIRST_DROP = date(2026, 1, 1)
 
 
-def drop_partitions(settings: Settings, today: date | None = None) -> dg.DailyPartitionsDefinition:
+def drop_partitions(settings: Settings) -> dg.DailyPartitionsDefinition:
     """One partition per drop date.
 
     The first partition is ``JOURNEY_FIRST_DROP_DATE``, else the earliest drop in the landing
@@ -21,7 +21,7 @@ def drop_partitions(settings: Settings, today: date | None = None) -> dg.DailyPa
     the landing zone already holds later drops (sample data generated for future dates), the
     partitions run to the latest of them.
     """
-    today = today or datetime.now(UTC).date()
+    today = datetime.now(UTC).date()  # the partitions' end moves with the clock (end_offset)
     drops = all_drop_dates(settings.landing_dir)
     if settings.first_drop_date:
         first = date.fromisoformat(settings.first_drop_date)

@@ -42,6 +42,7 @@ KPIS = [
     ("cases_opened", "cases_opened", None),
     ("contacts_per_case", "contacts_per_case", 2),
     ("case_resolution_rate", "case_resolution_rate", 4),
+    ("follow_up_48h_rate", "follow_up_48h_rate", 4),
     ("surveys_during_open_case_rate", "surveys_during_open_case_rate", 4),
 ]
 FUNNEL = [

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import gzip
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from tests.warehouse import journey_run
 
 CONTACTS_HEADER = (
     "contact_id,email,phone,first_name,last_name,country,lifecycle_stage,original_source,"
@@ -46,3 +50,39 @@ def write_file(landing: Path) -> WriteFile:
 @pytest.fixture
 def warehouse(tmp_path: Path) -> Path:
     return tmp_path / "warehouse.duckdb"
+
+
+# One warehouse built from a generated landing zone, shared by the modules that read it (the
+# reference test and the semantic layer test, both in xdist group "reference": one worker, one build).
+@pytest.fixture(scope="session")
+def generated_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("reference")
+    landing = root / "landing"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "orchestration.cli",
+            "generate",
+            "--out",
+            str(landing),
+            "--customers",
+            "300",
+            "--days",
+            "45",
+            "--seed",
+            "11",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    return landing
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(generated_landing: Path) -> Path:
+    warehouse = generated_landing.parent / "warehouse.duckdb"
+    journey_run(generated_landing, warehouse, generated_landing.parent / "dagster")
+    return warehouse

@@ -8,7 +8,8 @@ import pytest
 
 from orchestration.ingestion import connect
 from tests.reference.cases import CASES, check_case
-from tests.test_marts_reference import MARTS, _mart_rows, _run, assert_marts_match_reference
+from tests.test_marts_reference import MARTS, _mart_rows, assert_marts_match_reference
+from tests.warehouse import journey_run as _run
 
 pytestmark = pytest.mark.e2e
 

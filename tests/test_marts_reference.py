@@ -1,4 +1,5 @@
-"""Every mart equals an independent reference computed in Python from the raw files."""
+"""Every mart equals an independent reference computed in Python from the raw files (the warehouse
+built once for the session by tests/conftest.py: generated_landing, built_warehouse)."""
 
 from __future__ import annotations
 
@@ -54,20 +55,6 @@ def _mart_rows(warehouse: Path, mart: str) -> tuple[list[str], list[dict]]:
         conn.close()
 
 
-def _run(landing: Path, warehouse: Path, dagster_home: Path, expect_success: bool = True) -> str:
-    """`journey run`; returns its stderr."""
-    env = {**os.environ, "DAGSTER_HOME": str(dagster_home)}
-    done = subprocess.run(
-        [sys.executable, "-m", "orchestration.cli", "run", "--landing", str(landing), "--warehouse", str(warehouse)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert (done.returncode == 0) == expect_success, done.stderr[-4000:]
-    return done.stderr
-
-
 def dbt_build(warehouse: Path, *args: str, command: str = "build") -> str:
     """dbt on its own, on a warehouse the pipeline built; returns its output."""
     env = {**os.environ, "JOURNEY_DUCKDB_PATH": str(warehouse)}
@@ -100,40 +87,6 @@ def assert_marts_match_reference(landing: Path, warehouse: Path) -> None:
                 f"only in reference (first 3): {list(missing)[:3]}; only in mart (first 3): {list(extra)[:3]}"
             )
     assert not problems, "\n".join(problems)
-
-
-@pytest.fixture(scope="module")
-def generated_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("reference")
-    landing = root / "landing"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "orchestration.cli",
-            "generate",
-            "--out",
-            str(landing),
-            "--customers",
-            "300",
-            "--days",
-            "45",
-            "--seed",
-            "11",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr
-    return landing
-
-
-@pytest.fixture(scope="module")
-def built_warehouse(generated_landing: Path) -> Path:
-    warehouse = generated_landing.parent / "warehouse.duckdb"
-    _run(generated_landing, warehouse, generated_landing.parent / "dagster")
-    return warehouse
 
 
 def test_generated_landing_zone_marts_equal_reference(generated_landing: Path, built_warehouse: Path) -> None:

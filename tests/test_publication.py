@@ -20,7 +20,7 @@ from orchestration.definitions import build_definitions
 from orchestration.defs.jobs import PUBLISH_JOB
 from orchestration.publication import read_publication
 from orchestration.settings import Settings
-from tests.test_marts_reference import _run
+from tests.warehouse import journey_run as _run
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("publication")]
 

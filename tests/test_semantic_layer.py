@@ -2,15 +2,14 @@
 asked of MetricFlow at the mart's grain through the project's saved queries, equals the mart's
 value once rounded as the mart rounds it (half away from zero)."""
 
-# ruff: noqa: F811 (the warehouse fixtures of the reference test, one build for this module, are parameters)
-
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
-from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -18,10 +17,10 @@ from typing import Any
 import pytest
 
 from orchestration.ingestion import connect
-from tests.test_marts_reference import built_warehouse, generated_landing  # noqa: F401 (module fixtures)
 from tests.warehouse import query_rows
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("semantic")]
+# The warehouse of the reference test (tests/conftest.py: built_warehouse), built once in its group.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("reference")]
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
@@ -43,6 +42,7 @@ KPIS = [
     ("cases_opened", "cases_opened", None),
     ("contacts_per_case", "contacts_per_case", 2),
     ("case_resolution_rate", "case_resolution_rate", 4),
+    ("follow_up_48h_rate", "follow_up_48h_rate", 4),
     ("surveys_during_open_case_rate", "surveys_during_open_case_rate", 4),
 ]
 FUNNEL = [
@@ -66,7 +66,10 @@ ATTRIBUTION = [("attributed_conversions", "conversions", 4), ("attributed_revenu
 
 
 def _key_value(value: Any) -> Any:
-    return value.date() if isinstance(value, datetime) else value
+    """A time dimension's value (``2026-01-01 00:00:00``) as the date the marts key months by."""
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}( 00:00:00)?", value):
+        return date.fromisoformat(value[:10])
+    return value
 
 
 def _rounded(value: Any, decimals: int | None) -> Decimal | None:
@@ -76,36 +79,62 @@ def _rounded(value: Any, decimals: int | None) -> Decimal | None:
     return exact if decimals is None else exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
+# MetricFlow's engine set up as the `mf` command sets it up (the dbt project and profile of the
+# working folder), asked every request in one process of its own, which then releases the warehouse.
+_ASK = """
+import json, sys
+from dbt_metricflow.cli.cli_configuration import CLIConfiguration
+from metricflow.engine.metricflow_engine import MetricFlowQueryRequest
+
+config = CLIConfiguration()
+config.setup(configure_file_logging=False)
+answers = []
+for request in json.loads(sys.argv[1]):
+    table = config.mf.query(MetricFlowQueryRequest.create(**request)).result_df
+    answers.append([dict(zip(table.column_names, row)) for row in table.rows])
+with open(sys.argv[2], "w") as out:
+    json.dump(answers, out, default=str)
+"""
+REQUESTS = [
+    {"saved_query_name": name}
+    for name in (
+        "cx_kpis_monthly",
+        "journey_funnel",
+        "persona_journey",
+        "persona_feedback",
+        "persona_wait",
+        "stage_experience_monthly",
+        "stage_feedback_monthly",
+        "channel_attribution_monthly",
+    )
+] + [{"metric_names": ["conversion_rate", "customers", "converted_customers"]}]
+
+
 class SemanticLayer:
-    """MetricFlow's engine over the project, as the `mf` command sets it up."""
+    """The semantic layer's answers to REQUESTS."""
 
-    def __init__(self) -> None:
-        from dbt_metricflow.cli.cli_configuration import CLIConfiguration
-
-        self._config = CLIConfiguration()
-        self._config.setup(dbt_profiles_path=PROJECT_DIR, dbt_project_path=PROJECT_DIR, configure_file_logging=False)
+    def __init__(self, answers: list[list[dict[str, Any]]]) -> None:
+        self._answers = answers
 
     def rows(self, saved_query: str | None = None, metrics: list[str] | None = None) -> list[dict[str, Any]]:
-        from metricflow.engine.metricflow_engine import MetricFlowQueryRequest
-
-        request = MetricFlowQueryRequest.create(saved_query_name=saved_query, metric_names=metrics)
-        table = self._config.mf.query(request).result_df
-        return [dict(zip(table.column_names, row, strict=True)) for row in table.rows]
-
-    def close(self) -> None:
-        self._config.sql_client.close()
+        request = {"saved_query_name": saved_query} if saved_query else {"metric_names": metrics}
+        return self._answers[REQUESTS.index(request)]
 
 
 @pytest.fixture(scope="module")
-def semantic_layer(built_warehouse: Path, marts: Marts) -> Iterator[SemanticLayer]:
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("JOURNEY_DUCKDB_PATH", str(built_warehouse))
-        env.chdir(PROJECT_DIR)
-        layer = SemanticLayer()
-        try:
-            yield layer
-        finally:
-            layer.close()
+def semantic_layer(built_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> SemanticLayer:
+    out = tmp_path_factory.mktemp("semantic") / "answers.json"
+    env = {**os.environ, "JOURNEY_DUCKDB_PATH": str(built_warehouse), "DBT_PROFILES_DIR": str(PROJECT_DIR)}
+    done = subprocess.run(
+        [sys.executable, "-c", _ASK, json.dumps(REQUESTS), str(out)],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-4000:]
+    return SemanticLayer(json.loads(out.read_text()))
 
 
 MARTS_ASKED = (
@@ -121,8 +150,7 @@ Marts = dict[str, list[dict[str, Any]]]
 
 @pytest.fixture(scope="module")
 def marts(built_warehouse: Path) -> Marts:
-    """The marts' rows, read before MetricFlow's adapter opens the warehouse (DuckDB allows one
-    process to write a file, and one configuration of it per process)."""
+    """The rows of the marts the semantic layer is compared with."""
     marts = {}
     for mart in MARTS_ASKED:
         conn = connect(built_warehouse, read_only=True)
@@ -173,8 +201,7 @@ def _compare(
 
 
 def test_mf_command_answers_nps_by_month_as_the_readme_shows(built_warehouse: Path, tmp_path: Path) -> None:
-    """The `mf` command itself, run from the project folder against the warehouse of the profile
-    (first: the in-process engine of the other tests then holds the file)."""
+    """The `mf` command itself, run from the project folder against the warehouse of the profile."""
     env = {**os.environ, "JOURNEY_DUCKDB_PATH": str(built_warehouse), "DBT_PROFILES_DIR": str(PROJECT_DIR)}
     out = tmp_path / "nps.csv"
     done = subprocess.run(

@@ -1,11 +1,28 @@
-"""Reading a warehouse the tests built, and loading drops into one."""
+"""Building a warehouse with `journey run`, reading one the tests built, and loading drops into one."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
 from orchestration.ingestion import connect, load_source
+
+
+def journey_run(landing: Path, warehouse: Path, dagster_home: Path, expect_success: bool = True) -> str:
+    """`journey run`; returns its stderr."""
+    env = {**os.environ, "DAGSTER_HOME": str(dagster_home)}
+    done = subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", "run", "--landing", str(landing), "--warehouse", str(warehouse)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert (done.returncode == 0) == expect_success, done.stderr[-4000:]
+    return done.stderr
 
 
 def mart_rows(warehouse: Path) -> dict[str, list[tuple]]:

@@ -37,7 +37,7 @@
 {%- endmacro %}
 
 {% macro default__seconds_between(start, finish) -%}
-    extract(epoch from ({{ finish }} - {{ start }}))
+    cast(extract(epoch from ({{ finish }} - {{ start }})) as {{ type_double() }})
 {%- endmacro %}
 
 {% macro duckdb__seconds_between(start, finish) -%}
@@ -76,7 +76,8 @@
 
 {#- Functions an engine lacks that the models use, created before each dbt invocation (on-run-start).
     PostgreSQL rounds numerics, not double precision, to a number of decimals: round(double, n)
-    rounds the value as a numeric there, half away from zero, as DuckDB and Spark do. -#}
+    is DuckDB's there, the double times 10^n rounded half away from zero, divided by 10^n (so
+    1026 s / 3600 = 0.28499999999999998 gives 0.28 on both). -#}
 {% macro create_engine_functions() -%}
     {{ return(adapter.dispatch('create_engine_functions', 'customer_journey')()) }}
 {%- endmacro %}
@@ -86,7 +87,8 @@
 {%- endmacro %}
 
 {% macro postgres__create_engine_functions() -%}
-    create or replace function public.round(value double precision, decimals integer) returns numeric
+    drop function if exists public.round(double precision, integer);
+    create function public.round(value double precision, decimals integer) returns double precision
     language sql immutable strict parallel safe
-    as 'select round(cast(value as numeric), decimals)'
+    as 'select sign(value) * floor(abs(value) * power(10.0::float8, decimals) + 0.5) / power(10.0::float8, decimals)'
 {%- endmacro %}

@@ -19,29 +19,29 @@ with
 
 parts as (
 
-    select customer_key, hash('touchpoint', touchpoint_id, occurred_at, channel) as part
+    select customer_key, {{ row_hash(["'touchpoint'", 'touchpoint_id', 'occurred_at', 'channel']) }} as part
     from {{ ref('fct_touchpoints') }}
     union all
-    select customer_key, hash('stage', stage, entered_at)
+    select customer_key, {{ row_hash(["'stage'", 'stage', 'entered_at']) }}
     from {{ ref('fct_customer_journey') }}
     union all
-    select customer_key, hash('order', order_id, ordered_at, status, amount_eur)
+    select customer_key, {{ row_hash(["'order'", 'order_id', 'ordered_at', 'status', 'amount_eur']) }}
     from {{ ref('int_orders_converted') }}
     union all
-    select customer_key, hash('survey', survey_type, survey_id, score, submitted_at)
+    select customer_key, {{ row_hash(["'survey'", 'survey_type', 'survey_id', 'score', 'submitted_at']) }}
     from {{ ref('int_surveys_attributed') }}
     union all
-    select customer_key, hash('contact', contact_record_id, initiated_at, initiation_method)
+    select customer_key, {{ row_hash(["'contact'", 'contact_record_id', 'initiated_at', 'initiation_method']) }}
     from {{ ref('int_contact_centre_contacts_attributed') }}
     union all
-    select customer_key, hash('customer', is_known)
+    select customer_key, {{ row_hash(["'customer'", 'is_known']) }}
     from {{ ref('dim_customers') }}
 
 ),
 
 fingerprinted as (
 
-    select customer_key, hash(count(*), bit_xor(part)) as fingerprint
+    select customer_key, {{ row_hash(['count(*)', 'bit_xor(part)']) }} as fingerprint
     from parts
     where customer_key is not null
     group by customer_key
@@ -67,7 +67,7 @@ where known.fingerprint is distinct from fingerprinted.fingerprint
 
 union all
 
-select known.customer_key, cast(null as ubigint), {{ build_started_at() }}
+select known.customer_key, cast(null as {{ row_hash_type() }}), {{ build_started_at() }}
 from {{ this }} as known
 where known.fingerprint is not null
     and not exists (select 1 from fingerprinted where fingerprinted.customer_key = known.customer_key)

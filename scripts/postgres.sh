@@ -6,6 +6,7 @@
 #                                on 127.0.0.1:$JOURNEY_POSTGRES_PORT (default 54329), create the
 #                                role $JOURNEY_POSTGRES_USER and database $JOURNEY_POSTGRES_DATABASE
 #                                (both default journey); a running server is left as it is
+#   scripts/postgres.sh install  only install Debian's postgresql when missing
 #   scripts/postgres.sh stop     stop it (nothing to do when it is not running)
 #   scripts/postgres.sh status   say whether it runs; exit 0 when it does, 3 when it does not
 #
@@ -53,9 +54,21 @@ install_postgres() {
 # as the `postgres` system user of Debian's package.
 as_owner() {
   if [ "$(id -u)" -eq 0 ]; then
-    runuser -u postgres -- "$@"
+    (cd / && runuser -u postgres -- "$@")
   else
     "$@"
+  fi
+}
+
+# When root runs the server as `postgres`, that user must reach the cluster's folder: a project
+# under a folder only root may enter (/root, say) keeps its cluster in the temporary folder instead,
+# at a path of its own derived from the project's.
+reachable_dir() {
+  if [ "$(id -u)" -eq 0 ] && [ -z "${JOURNEY_POSTGRES_DIR:-}" ] && id postgres >/dev/null 2>&1 &&
+    ! runuser -u postgres -- test -x "$PWD" 2>/dev/null; then
+    dir="${TMPDIR:-/tmp}/journey-postgres-$(printf '%s' "$PWD" | md5sum | cut -c1-12)"
+    data="$dir/data"
+    log="$dir/postgres.log"
   fi
 }
 
@@ -64,12 +77,21 @@ running() {
 }
 
 case "$command" in
+  install)
+    bin=$(bindir)
+    if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then
+      install_postgres
+      bin=$(bindir)
+    fi
+    say "server programs in $bin"
+    ;;
   start)
     bin=$(bindir)
     if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then
       install_postgres
       bin=$(bindir)
     fi
+    reachable_dir
     if [ ! -f "$data/PG_VERSION" ]; then
       say "creating a cluster in $data"
       mkdir -p "$dir"
@@ -95,6 +117,7 @@ case "$command" in
     ;;
   stop)
     bin=$(bindir)
+    reachable_dir
     if [ -n "$bin" ] && running; then
       as_owner "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null
       say "stopped ($data)"
@@ -104,6 +127,7 @@ case "$command" in
     ;;
   status)
     bin=$(bindir)
+    reachable_dir
     if [ -n "$bin" ] && running; then
       say "running on 127.0.0.1:$port ($data)"
     else
@@ -112,7 +136,7 @@ case "$command" in
     fi
     ;;
   *)
-    echo "usage: scripts/postgres.sh start|stop|status" >&2
+    echo "usage: scripts/postgres.sh start|stop|status|install" >&2
     exit 2
     ;;
 esac

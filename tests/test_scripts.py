@@ -141,9 +141,9 @@ def test_the_test_command_announces_its_phases_and_shows_progress() -> None:
         cwd=ROOT,
     )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    phases = re.findall(r"^test: \[(\d)/4\] (.*)$", done.stderr, flags=re.MULTILINE)
-    assert [n for n, _ in phases] == ["1", "2", "3", "4"], done.stderr
-    assert re.search(r"about \d+ minutes", phases[3][1])
+    phases = re.findall(r"^test: \[(\d)/5\] (.*)$", done.stderr, flags=re.MULTILINE)
+    assert [n for n, _ in phases] == ["1", "2", "3", "4", "5"], done.stderr
+    assert re.search(r"about \d+ minutes", phases[4][1])
     # pytest names each test as it finishes
     assert re.search(r"^tests/test_dbt_sources\.py::test_sources_match_raw_tables PASSED", done.stdout, re.MULTILINE)
 
@@ -154,6 +154,11 @@ def test_readme_states_at_the_top_the_system_packages_the_test_command_installs(
     assert installs is not None
     packages = [word for word in installs.group(1).split() if not word.startswith("-") and word != ">&2"]
     assert packages == ["chromium", "fonts-liberation"]
+    server = (ROOT / "scripts" / "postgres.sh").read_text(encoding="utf-8")
+    installs = re.search(r"apt-get install -y (.*)$", server, flags=re.MULTILINE)
+    assert installs is not None
+    packages += [word for word in installs.group(1).split() if not word.startswith(("-", ">"))]
+    assert packages == ["chromium", "fonts-liberation", "postgresql"]
     top = (ROOT / "README.md").read_text(encoding="utf-8").split("\n## ")[0]
     assert "apt-get" in top
     for package in packages:

@@ -55,6 +55,10 @@ class DropDeadline:
             return f"the drop of {self.drop}, due by {due}, is loaded"
         return f"the drop of {self.drop} is not loaded; it was due by {due}"
 
+    @property
+    def metadata(self) -> dict[str, object]:
+        return {"drop": self.drop.isoformat(), "due": dg.MetadataValue.timestamp(deadline_of(self.drop))}
+
     def evaluation(self) -> dg.AssetCheckEvaluation:
         return dg.AssetCheckEvaluation(
             asset_key=self.asset_key,
@@ -62,7 +66,7 @@ class DropDeadline:
             passed=self.passed,
             severity=dg.AssetCheckSeverity.WARN,
             description=self.description,
-            metadata={"drop": self.drop.isoformat(), "due": dg.MetadataValue.timestamp(deadline_of(self.drop))},
+            metadata=self.metadata,
         )
 
 
@@ -112,7 +116,7 @@ def drop_checks(
                 passed=state.passed,
                 severity=dg.AssetCheckSeverity.WARN,
                 description=state.description,
-                metadata={"drop": state.drop.isoformat(), "due": dg.MetadataValue.timestamp(deadline_of(state.drop))},
+                metadata=state.metadata,
             )
 
     return raw_drops_due

@@ -9,7 +9,8 @@ import shutil
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
@@ -142,12 +143,11 @@ def test_sensor_waits_while_an_ingestion_run_is_under_way_or_the_warehouse_is_wr
     defs = build_definitions(settings)
     sensor = _sensor(defs, NEW_DROP_SENSOR)
 
-    holder = _hold_lock(settings.duckdb_path, 30)
+    holder = _LockHolder(settings.duckdb_path)
     try:
         busy = sensor(dg.build_sensor_context(instance=instance, definitions=defs))
     finally:
-        holder.kill()
-        holder.wait(timeout=60)
+        holder.release()
     assert isinstance(busy, dg.SkipReason) and "is being written" in busy.skip_message
 
     # a run under way in a live process (this one)
@@ -217,21 +217,62 @@ def test_daily_schedule_runs_the_day_and_a_partition_rerun_changes_nothing(
         conn.close()
 
 
-def _hold_lock(warehouse: Path, seconds: float) -> subprocess.Popen[str]:
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('locked', flush=True); "
-            "time.sleep(float(sys.argv[2]))",
-            str(warehouse),
-            str(seconds),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
-    return holder
+class _LockHolder:
+    """Another process holding the warehouse's write lock until it is released (no timer)."""
+
+    def __init__(self, warehouse: Path) -> None:
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('locked', flush=True); sys.stdin.read()",
+                str(warehouse),
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stdout is not None and self.process.stdout.readline().strip() == "locked"
+
+    def release(self) -> None:
+        if self.process.stdin is not None and not self.process.stdin.closed:
+            self.process.stdin.close()  # end of input: the holder exits and its lock goes with it
+        self.process.wait(timeout=60)
+
+
+@contextmanager
+def _locked_until(
+    warehouse: Path, instance: dg.DagsterInstance, seen: Callable[[dg.EventLogEntry], bool]
+) -> Iterator[_LockHolder]:
+    """Hold the warehouse's lock until a run started on ``instance`` inside the block logs an entry
+    for which ``seen`` holds: the lock is there when the run meets it, however slow the machine."""
+    before = {r.run_id for r in instance.get_runs()}
+    holder = _LockHolder(warehouse)
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.wait(0.1):
+            runs = [r.run_id for r in instance.get_runs() if r.run_id not in before]
+            if any(seen(entry) for run_id in runs for entry in instance.all_logs(run_id)):
+                break
+        holder.release()
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        yield holder
+    finally:
+        stop.set()
+        watcher.join(timeout=60)
+        holder.release()
+
+
+def _retry_requested(entry: dg.EventLogEntry) -> bool:
+    return entry.dagster_event is not None and entry.dagster_event.event_type == dg.DagsterEventType.STEP_UP_FOR_RETRY
+
+
+def _waiting_for_lock(entry: dg.EventLogEntry) -> bool:
+    return "is locked by another process; retrying" in (entry.user_message or "")
 
 
 def test_a_transient_lock_is_retried_and_the_run_succeeds(
@@ -244,24 +285,20 @@ def test_a_transient_lock_is_retried_and_the_run_succeeds(
     defs = build_definitions(settings)
     tags = {ASSET_PARTITION_RANGE_START_TAG: START.isoformat(), ASSET_PARTITION_RANGE_END_TAG: START.isoformat()}
 
-    # no waiting in connect: the lock error reaches the step, which Dagster retries after 10 s
+    # no waiting in connect: the lock error reaches the step, which Dagster retries after 10 s;
+    # the lock is held until the retry is requested
     monkeypatch.setenv("JOURNEY_LOCK_WAIT_SECONDS", "0")
-    holder = _hold_lock(settings.duckdb_path, 4)
-    try:
+    with _locked_until(settings.duckdb_path, instance, _retry_requested):
         result = defs.resolve_job_def(INGEST_JOB).execute_in_process(instance=instance, tags=tags)
-    finally:
-        holder.wait(timeout=60)
     assert result.success
     retried = [e for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_UP_FOR_RETRY]
     assert retried and all("could not set lock" in e.event_specific_data.error.to_string().lower() for e in retried)
 
-    # with waiting in connect (the default), the step itself waits for the lock to go
+    # with waiting in connect (the default), the step itself waits for the lock to go; the lock is
+    # held until the step says it waits
     monkeypatch.delenv("JOURNEY_LOCK_WAIT_SECONDS")
-    holder = _hold_lock(settings.duckdb_path, 2)
-    try:
+    with _locked_until(settings.duckdb_path, instance, _waiting_for_lock):
         result = defs.resolve_job_def(INGEST_JOB).execute_in_process(instance=instance, tags=tags)
-    finally:
-        holder.wait(timeout=60)
     assert result.success
     logs = [e.message for e in instance.all_logs(result.run_id) if e.message]
     assert any("is locked by another process; retrying" in m for m in logs)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import gzip
-import subprocess
-import sys
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.warehouse import journey_run
+from tests.warehouse import Build, session_root, shared_build
 
 CONTACTS_HEADER = (
     "contact_id,email,phone,first_name,last_name,country,lifecycle_stage,original_source,"
@@ -52,37 +51,23 @@ def warehouse(tmp_path: Path) -> Path:
     return tmp_path / "warehouse.duckdb"
 
 
-# One warehouse built from a generated landing zone, shared by the modules that read it (the
-# reference test and the semantic layer test, both in xdist group "reference": one worker, one build).
+# One warehouse built from a generated landing zone for the whole session, whatever the number of
+# xdist workers (tests/warehouse.py: shared_build): the reference, semantic layer, publication and
+# dashboard tests read it. They share the xdist group "generated", so that one worker builds it
+# while the other runs other tests, rather than waiting for the build.
 @pytest.fixture(scope="session")
-def generated_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("reference")
-    landing = root / "landing"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "orchestration.cli",
-            "generate",
-            "--out",
-            str(landing),
-            "--customers",
-            "300",
-            "--days",
-            "45",
-            "--seed",
-            "11",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr
-    return landing
+def generated_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    return shared_build(session_root(tmp_path_factory))
 
 
 @pytest.fixture(scope="session")
-def built_warehouse(generated_landing: Path) -> Path:
-    warehouse = generated_landing.parent / "warehouse.duckdb"
-    journey_run(generated_landing, warehouse, generated_landing.parent / "dagster")
+def generated_landing(generated_build: Build) -> Path:
+    return generated_build.landing
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(generated_build: Build, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This worker's own copy of the shared build's warehouse, for the tests that run dbt on it."""
+    warehouse = tmp_path_factory.mktemp("built") / "warehouse.duckdb"
+    shutil.copy(generated_build.warehouse, warehouse)
     return warehouse

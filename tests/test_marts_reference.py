@@ -19,7 +19,7 @@ from tests.reference import compute_reference
 from tests.reference.marts import MARTS
 from tests.warehouse import mart_rows
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("reference")]
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("generated")]
 
 # Ids and the stage descriptions are the implementation's own wording, not contract values.
 PROJECT_DIR = Path(__file__).resolve().parents[1]

@@ -13,7 +13,7 @@ import pytest
 from orchestration.settings import Settings
 from tests.test_publication import _checks, _copy, _validate_and_publish, published  # noqa: F401
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("publication")]
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("generated")]
 
 
 def _digest(path: Path) -> str:

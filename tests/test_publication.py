@@ -20,39 +20,16 @@ from orchestration.definitions import build_definitions
 from orchestration.defs.jobs import PUBLISH_JOB
 from orchestration.publication import read_publication
 from orchestration.settings import Settings
-from tests.warehouse import journey_run as _run
+from tests.warehouse import Build
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("publication")]
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("generated")]
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """A landing zone run once through `journey run`: warehouse, validation and publication."""
-    root = tmp_path_factory.mktemp("publication")
-    landing = root / "landing"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "orchestration.cli",
-            "generate",
-            "--out",
-            str(landing),
-            "--customers",
-            "200",
-            "--days",
-            "40",
-            "--seed",
-            "5",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr
-    warehouse = root / "warehouse.duckdb"
-    _run(landing, warehouse, root / "dagster")
-    return Settings(landing_dir=landing, duckdb_path=warehouse)
+def published(generated_build: Build) -> Settings:
+    """A landing zone run once through `journey run`: warehouse, validation and publication (the
+    session's shared build, read only: tests that change it take a copy)."""
+    return generated_build.settings
 
 
 def _digest(path: Path) -> str:

@@ -19,8 +19,8 @@ import pytest
 from orchestration.ingestion import connect
 from tests.warehouse import query_rows
 
-# The warehouse of the reference test (tests/conftest.py: built_warehouse), built once in its group.
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("reference")]
+# The warehouse of the reference test (tests/conftest.py: built_warehouse), a copy of the session's shared build.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("generated")]
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 

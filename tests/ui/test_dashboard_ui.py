@@ -8,16 +8,12 @@ test queries the marts itself. A screenshot of each page goes to build/screensho
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import dagster as dg
 import duckdb
 import pytest
 
@@ -26,8 +22,9 @@ from orchestration.defs.dbt.project import dbt_project, ensure_manifest
 from orchestration.marts import MARTS
 from orchestration.settings import Settings
 from tests.ui.browser import chromium
+from tests.warehouse import Build
 
-pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("dashboard_ui")]
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("generated")]
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SCREENSHOTS = PROJECT_DIR / "build" / "screenshots"
@@ -55,23 +52,10 @@ class Run:
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
-    """A small landing zone through `journey run`: warehouse, validation, publication, dashboard."""
-    root = tmp_path_factory.mktemp("dashboard")
-    landing = root / "landing"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("JOURNEY_", "DAGSTER_"))}
-    env["DAGSTER_HOME"] = str(root / "dagster")
-    cli = [sys.executable, "-m", "orchestration.cli"]
-    generate = [*cli, "generate", "--out", str(landing), "--customers", "200", "--days", "40"]
-    done = subprocess.run(generate, env=env, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr
-    warehouse = root / "warehouse.duckdb"
-    command = [*cli, "run", "--landing", str(landing), "--warehouse", str(warehouse)]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=1200)
-    assert done.returncode == 0, done.stderr[-4000:]
-    with dg.DagsterInstance.from_config(env["DAGSTER_HOME"]) as instance:
-        run_ids = [r.run_id for r in instance.get_runs()]
-    return Run(Settings(landing_dir=landing, duckdb_path=warehouse), done.stderr, run_ids)
+def run(generated_build: Build) -> Run:
+    """A small landing zone through `journey run`: warehouse, validation, publication, dashboard
+    (the session's shared build, read only)."""
+    return Run(generated_build.settings, generated_build.stderr, list(generated_build.dagster_run_ids))
 
 
 @dataclass

@@ -199,24 +199,30 @@ def test_nps_jump_raises_a_drift_warning_but_publishes(
 
 READER = textwrap.dedent(
     """
-    import json, sys, time
+    import json, os, sys, time
     import duckdb
     path, status, stop = sys.argv[1], sys.argv[2], sys.argv[3]
     conn = duckdb.connect(path, read_only=True)
-    queries, errors = 0, []
-    import os
-    while not os.path.exists(stop):
+    times, errors = [], []
+
+    def query():
         try:
             conn.execute("SELECT count(*), max(nps) FROM marts.mart_cx_kpis_monthly").fetchall()
-            queries += 1
+            times.append(time.time())
         except Exception as exc:
             errors.append(repr(exc))
+
+    query()
+    print("ready", flush=True)
+    while not os.path.exists(stop):
+        query()
         time.sleep(0.05)
+    query()  # once more on the connection held all along, after the run
     conn.close()
     fresh = duckdb.connect(path, read_only=True)
     run_id = fresh.execute("SELECT run_id FROM marts._publication").fetchone()[0]
     fresh.close()
-    json.dump({"queries": queries, "errors": errors, "run_id": run_id}, open(status, "w"))
+    json.dump({"times": times, "errors": errors, "run_id": run_id}, open(status, "w"))
     """
 )
 
@@ -228,12 +234,14 @@ def test_reader_holding_the_publication_never_blocks_a_run(published: Settings, 
     status, stop = tmp_path / "status.json", tmp_path / "stop"
     before = read_publication(settings.publish_dir)["run_id"]
     reader = subprocess.Popen(
-        [sys.executable, str(script), str(settings.publish_dir / "journey.duckdb"), str(status), str(stop)]
+        [sys.executable, str(script), str(settings.publish_dir / "journey.duckdb"), str(status), str(stop)],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
-        time.sleep(1.0)
+        assert reader.stdout is not None and reader.stdout.readline().strip() == "ready"  # it holds the file
         env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "dagster")}
-        started = time.perf_counter()
+        started = time.time()
         done = subprocess.run(
             [
                 sys.executable,
@@ -251,13 +259,15 @@ def test_reader_holding_the_publication_never_blocks_a_run(published: Settings, 
             text=True,
             timeout=900,
         )
-        elapsed = time.perf_counter() - started
+        ended = time.time()
     finally:
         stop.touch()
         reader.wait(timeout=60)
     assert done.returncode == 0, done.stderr[-3000:]
     seen = json.loads(status.read_text())
     assert seen["errors"] == []
-    assert seen["queries"] > elapsed  # the reader kept querying all along (about 20 per second)
+    # the reader, holding the publication from before the run, kept querying during it and after it
+    assert seen["times"][0] < started and any(started < t < ended for t in seen["times"])
+    assert seen["times"][-1] > ended
     after = read_publication(settings.publish_dir)["run_id"]
     assert after != before and seen["run_id"] == after

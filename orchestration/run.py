@@ -25,6 +25,7 @@ from orchestration.handoff import check_engine
 from orchestration.ingestion.changes import REJECTED_ADVICE, changed_drops, rejected_drops
 from orchestration.ingestion.landing import all_drop_dates, contiguous_ranges, landing_warnings
 from orchestration.ingestion.warehouse import connect
+from orchestration.instance_storage import quick_commits
 from orchestration.publication import remove_leftovers
 from orchestration.publication.publish import PUBLISHED_DATABASE
 from orchestration.runlock import run_lock
@@ -317,6 +318,19 @@ def _run_locked(
     accept_drift: bool,
 ) -> int:
     instance = dagster_instance(settings)
+    with quick_commits(os.environ["DAGSTER_HOME"]):
+        return _run_with(instance, settings, drops, full_refresh, reload, always_build, accept_drift)
+
+
+def _run_with(
+    instance: dg.DagsterInstance,
+    settings: Settings,
+    drops: list[date],
+    full_refresh: bool,
+    reload: bool,
+    always_build: bool,
+    accept_drift: bool,
+) -> int:
     for closed in reclaim_dead_runs(instance):
         _say(f"closed {closed.describe()}")
     wait_for_other_runs(instance)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from functools import cached_property
+from importlib.metadata import version as installed_version
 from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
+from packaging import version
 
 from orchestration.engines import DEFAULT_ENGINE
 
@@ -21,9 +24,24 @@ def dbt_executable() -> str:
     return str(beside) if beside.exists() else shutil.which("dbt") or "dbt"
 
 
+class JourneyDbtCli(DbtCliResource):
+    """dagster-dbt's dbt resource, which knows the dbt version without asking the executable.
+
+    dagster-dbt runs ``dbt --version`` once per resource, so once per run: a whole dbt process
+    start (seconds) that also looks up the latest release online. The dbt next to the running
+    Python is the dbt-core installed with it; any other executable is still asked.
+    """
+
+    @cached_property
+    def _cli_version(self) -> version.Version:
+        if Path(self.dbt_executable) == Path(sys.executable).parent / "dbt":
+            return version.parse(installed_version("dbt-core"))
+        return super()._cli_version
+
+
 def dbt_cli(project: DbtProject, engine: str = DEFAULT_ENGINE) -> DbtCliResource:
     """dbt on the project, building on ``engine``: the profile target of the same name."""
-    return DbtCliResource(project_dir=project, dbt_executable=dbt_executable(), target=engine)
+    return JourneyDbtCli(project_dir=project, dbt_executable=dbt_executable(), target=engine)
 
 
 def dbt_project() -> DbtProject:

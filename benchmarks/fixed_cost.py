@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -70,15 +71,21 @@ def _python(code: str, env: dict[str, str]) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _journey(args: list[str], env: dict[str, str]) -> float:
-    started = time.perf_counter()
+    """Run ``journey``; its CPU seconds (user and system, dbt's process included)."""
+    cpu = _children_cpu()
     done = subprocess.run(
         [sys.executable, "-m", "orchestration.cli", *args], env=env, cwd=PROJECT_DIR, capture_output=True, text=True
     )
     if done.returncode:
         tail = "\n".join(done.stderr.strip().splitlines()[-10:])
         raise SystemExit(f"fixed cost: journey {' '.join(args)} failed:\n{tail}")
-    return time.perf_counter() - started
+    return _children_cpu() - cpu
 
 
 def _dbt_log(run_id: str) -> list[tuple[float, str]]:
@@ -152,13 +159,16 @@ def measure(work: Path, rounds: int) -> dict[str, list[float]]:
             float(_python(_TIMED_IMPORT[0].format(module="great_expectations"), env)),
         )
         add("definitions load (after imports)", float(_python(_DEFINITIONS, env)))
+        load = os.getloadavg()[0]
         started = time.time()
-        _journey(["run", "--always-build"], env)
+        cpu = _journey(["run", "--always-build"], env)
         ended = time.time()
         run = json.loads(_python(_RUN_READER, env))
         for name, seconds in phases_of_run(run["events"], _dbt_log(run["run_id"]), started, ended).items():
             add(name, seconds)
         add("journey run --always-build, whole", ended - started)
+        add("  its CPU time (user and system, dbt's process included)", cpu)
+        add("load average at its start (2 idle cores: under 2)", load)
     return table
 
 

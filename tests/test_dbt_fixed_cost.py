@@ -31,7 +31,9 @@ def _parse(target: Path, warehouse: Path, monkeypatch: pytest.MonkeyPatch) -> st
     monkeypatch.setenv("JOURNEY_DUCKDB_PATH", str(warehouse))
     warm = warm_parse_path(target.parent / "warm", "duckdb", warehouse)
     start_warm(target, warm)
-    dbt_cli(dbt_project()).cli(["parse"], target_path=target).wait()
+    invocation = dbt_cli(dbt_project()).cli(["parse"], target_path=target).wait()
+    assert invocation.is_successful()
+    assert invocation.adapter is None  # no adapter loaded in this process: dbt's own process loads it
     keep_warm(target, warm)
     return (target / "dbt.log").read_text(encoding="utf-8")
 

@@ -3,6 +3,7 @@
     .venv/bin/python -m benchmarks                       # S, M and L (about 45 minutes on 2 cores)
     .venv/bin/python -m benchmarks --scales S            # one scale
     .venv/bin/python -m benchmarks report                # BENCHMARKS.md and the plot again from the JSON
+    .venv/bin/python -m benchmarks fixed-cost            # where a run's fixed cost goes (fixed_cost.py)
 
 Writes ``benchmarks/results.json``, ``BENCHMARKS.md`` and ``benchmarks/time_vs_scale.svg``.
 Landing zones and warehouses go to ``--work-dir`` (default ``data/benchmarks``; L needs
@@ -39,6 +40,11 @@ def write_report(results: dict, markdown: Path, plot: Path) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    given = list(sys.argv[1:] if argv is None else argv)
+    if given[:1] == ["fixed-cost"]:
+        from .fixed_cost import main as fixed_cost
+
+        return fixed_cost(given[1:])
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     parser.add_argument("action", nargs="?", choices=("run", "report"), default="run")
     parser.add_argument("--scales", default="S,M,L", help=f"comma-separated, among {', '.join(SCALES)}")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
+import logging
 import os
 import shutil
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,6 +28,7 @@ from orchestration.handoff import check_engine
 from orchestration.ingestion.changes import REJECTED_ADVICE, changed_drops, rejected_drops
 from orchestration.ingestion.landing import all_drop_dates, contiguous_ranges, landing_warnings
 from orchestration.ingestion.warehouse import connect
+from orchestration.instance_storage import quick_commits
 from orchestration.publication import remove_leftovers
 from orchestration.publication.publish import PUBLISHED_DATABASE
 from orchestration.runlock import run_lock
@@ -59,6 +63,19 @@ WAIT_REPORT_SECONDS = 60.0
 WAIT_POLL_SECONDS = 2.0
 FAILURE_LINES = 20
 NEARLY_FULL_BYTES = 4 << 20  # a failed run on a device with less free space than this was out of space
+
+
+def _import_in_background(module: str) -> None:
+    """Import ``module`` in a thread, so that a later step finds it loaded: Great Expectations
+    takes seconds to import, and the dbt step before validation mostly waits for dbt's process."""
+
+    def load() -> None:
+        try:
+            importlib.import_module(module)
+        except BaseException as error:  # the step that needs it imports it again and reports
+            logging.getLogger("journey").debug("importing %s ahead failed: %r", module, error)
+
+    threading.Thread(target=load, name=f"import {module}", daemon=True).start()
 
 
 def _say(message: str) -> None:
@@ -317,6 +334,19 @@ def _run_locked(
     accept_drift: bool,
 ) -> int:
     instance = dagster_instance(settings)
+    with quick_commits(os.environ["DAGSTER_HOME"]):
+        return _run_with(instance, settings, drops, full_refresh, reload, always_build, accept_drift)
+
+
+def _run_with(
+    instance: dg.DagsterInstance,
+    settings: Settings,
+    drops: list[date],
+    full_refresh: bool,
+    reload: bool,
+    always_build: bool,
+    accept_drift: bool,
+) -> int:
     for closed in reclaim_dead_runs(instance):
         _say(f"closed {closed.describe()}")
     wait_for_other_runs(instance)
@@ -347,6 +377,7 @@ def _run_locked(
     else:
         _say("building the models " + ("from scratch (full refresh)" if full_refresh else "incrementally"))
         job, config = BUILD_JOB, build_run_config(full_refresh, accept_drift)
+    _import_in_background("great_expectations")  # for the validation step
     results.append(
         defs.resolve_job_def(job).execute_in_process(
             instance=instance, run_config=config, tags=process_tags(), raise_on_error=False

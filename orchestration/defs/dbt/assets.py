@@ -4,9 +4,11 @@ dbt sources map onto the ingestion assets (``raw/<source>_<entity>``), so the li
 graph runs from each landing-zone file to each mart.
 """
 
+import hashlib
 import json
 import os
 import shutil
+import uuid
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,9 @@ from .exposures import build_exposure_specs
 from .project import dbt_project, ensure_manifest
 
 KEPT_TARGET_DIRS = 5
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+WARM_PARSE_DIR = "partial_parse"
+KEPT_WARM_PARSES = 8
 
 
 class DbtBuildConfig(dg.Config):
@@ -54,6 +59,37 @@ def _prune_target_dirs(target_root: Path, prefix: str) -> None:
     )
     for stale in runs[KEPT_TARGET_DIRS:]:
         shutil.rmtree(stale, ignore_errors=True)
+
+
+def warm_parse_path(target_root: Path, engine: str, warehouse: Path) -> Path:
+    """Where the parse state of the dbt invocations on one profile (engine and warehouse) is kept.
+
+    dbt reuses a saved parse only when the profile is the one it was saved under, and the
+    DuckDB target's profile holds the warehouse path: a parse saved for another warehouse (the
+    one ``target/`` holds, for example) makes dbt parse the whole project again."""
+    key = hashlib.sha256(f"{engine}\0{warehouse.absolute()}".encode()).hexdigest()[:16]
+    return target_root / WARM_PARSE_DIR / f"{key}.msgpack"
+
+
+def start_warm(target_path: Path, warm: Path) -> None:
+    """Start an invocation's target folder with the parse state saved for its profile."""
+    if warm.exists():
+        target_path.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(warm, target_path / PARTIAL_PARSE_FILE)
+
+
+def keep_warm(target_path: Path, warm: Path) -> None:
+    """Save the parse state an invocation wrote, for the next one on the same profile."""
+    written = target_path / PARTIAL_PARSE_FILE
+    if not written.exists():
+        return
+    warm.parent.mkdir(parents=True, exist_ok=True)
+    partial = warm.with_name(f"{warm.name}.{uuid.uuid4().hex[:8]}.tmp")
+    shutil.copyfile(written, partial)
+    os.replace(partial, warm)
+    kept = sorted(warm.parent.glob("*.msgpack"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for stale in kept[KEPT_WARM_PARSES:]:
+        stale.unlink(missing_ok=True)
 
 
 DBT_ASSETS_NAME = "dbt_journey_models"
@@ -150,6 +186,8 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         args.append("--no-use-colors")
         mode = "full refresh" if config.full_refresh else "incremental"
         log_path = dbt_log_path(Path(warehouse.path), context.run_id)
+        target_path = project.target_path / f"{DBT_ASSETS_NAME}-{context.run_id[:7]}-{uuid.uuid4().hex[:7]}"
+        warm = warm_parse_path(project.target_path, warehouse.engine, Path(warehouse.path))
         context.log.info(
             f"dbt build ({mode}{f', from drop {from_drop} at the latest' if from_drop else ''}); "
             f"per-node log: {log_path}"
@@ -162,9 +200,11 @@ def build_dbt_assets() -> dg.AssetsDefinition:
                     warehouse.connect().close()
                 else:
                     _hand_off(context, warehouse)
+                start_warm(target_path, warm)
                 with log_path.open("a", encoding="utf-8") as log:
-                    invocation = dbt.cli(args, context=context, raise_on_error=False)
+                    invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=target_path)
                     yield from logged_to(iter(invocation.stream()), log)
+                keep_warm(target_path, warm)
                 if warehouse.engine != DUCKDB and invocation.is_successful():
                     _mirror(context, warehouse)
                 _report(context, invocation, log_path)

@@ -5,9 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Sequence
+from functools import cached_property
+from importlib.metadata import version as installed_version
 from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
+from packaging import version
 
 from orchestration.engines import DEFAULT_ENGINE
 
@@ -21,9 +25,31 @@ def dbt_executable() -> str:
     return str(beside) if beside.exists() else shutil.which("dbt") or "dbt"
 
 
+class JourneyDbtCli(DbtCliResource):
+    """dagster-dbt's dbt resource without two costs of each invocation that the project does not use.
+
+    - dagster-dbt runs ``dbt --version`` once per resource, so once per run: a whole dbt process
+      start (seconds) that also looks up the latest release online. The dbt next to the running
+      Python is the dbt-core installed with it; any other executable is still asked.
+    - Before each invocation it loads the profile and the adapter in this process (seconds: dbt's
+      adapter and its plugins are imported, the project read). That handle serves only the
+      optional column and row-count metadata (``fetch_column_metadata``, ``fetch_row_counts``),
+      which the project does not ask for; dbt's own process loads its adapter as always.
+    """
+
+    @cached_property
+    def _cli_version(self) -> version.Version:
+        if Path(self.dbt_executable) == Path(sys.executable).parent / "dbt":
+            return version.parse(installed_version("dbt-core"))
+        return super()._cli_version
+
+    def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:  # type: ignore[override]
+        return None
+
+
 def dbt_cli(project: DbtProject, engine: str = DEFAULT_ENGINE) -> DbtCliResource:
     """dbt on the project, building on ``engine``: the profile target of the same name."""
-    return DbtCliResource(project_dir=project, dbt_executable=dbt_executable(), target=engine)
+    return JourneyDbtCli(project_dir=project, dbt_executable=dbt_executable(), target=engine)
 
 
 def dbt_project() -> DbtProject:

@@ -8,12 +8,12 @@
     build, so the next build picks up everything they missed. -#}
 
 {% macro create_build_log() -%}
-    create schema if not exists ops;
+    {%- do run_query('create schema if not exists ops') -%}
     create table if not exists ops.model_builds (
-        model varchar,
-        run_started_at timestamp,
-        invocation_id varchar,
-        full_refresh boolean
+        model {{ dbt.type_string() }},
+        run_started_at {{ dbt.type_timestamp() }},
+        invocation_id {{ dbt.type_string() }},
+        full_refresh {{ dbt.type_boolean() }}
     )
 {%- endmacro %}
 

@@ -38,7 +38,7 @@
 {% macro in_stage_at(journey, customer_key, at) -%}
     {{ journey }}.customer_key = {{ customer_key }}
     and {{ at }} >= {{ journey }}.entered_at
-    and {{ at }} < coalesce({{ journey }}.exited_at, cast('infinity' as {{ dbt.type_timestamp() }}))
+    and {{ at }} < coalesce({{ journey }}.exited_at, {{ timestamp_infinity() }})
 {%- endmacro %}
 
 {#- One row per subscription of `subscriptions` and month of `months` at whose start it was active
@@ -68,4 +68,18 @@
         {{ subscriptions_active_at_month_start(months, subscriptions) }}
     ) as subscription_months
     group by month
+{%- endmacro %}
+
+{#- A timestamp after every other: infinity, or the last microsecond of 9999 on Spark (which has no
+    infinite timestamps). -#}
+{% macro timestamp_infinity() -%}
+    {{ return(adapter.dispatch('timestamp_infinity', 'customer_journey')()) }}
+{%- endmacro %}
+
+{% macro default__timestamp_infinity() -%}
+    cast('infinity' as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
+{% macro spark__timestamp_infinity() -%}
+    cast('9999-12-31 23:59:59.999999' as {{ dbt.type_timestamp() }})
 {%- endmacro %}

@@ -92,3 +92,7 @@
     language sql immutable strict parallel safe
     as 'select sign(value) * floor(abs(value) * power(10.0::float8, decimals) + 0.5) / power(10.0::float8, decimals)'
 {%- endmacro %}
+
+{% macro spark__seconds_between(start, finish) -%}
+    cast(unix_micros(cast({{ finish }} as timestamp_ltz)) - unix_micros(cast({{ start }} as timestamp_ltz)) as double) / 1000000
+{%- endmacro %}

@@ -86,3 +86,41 @@
     ) as deduplicated
     where delivery_rank = 1
 {%- endmacro %}
+
+{% macro spark__to_utc(column) -%}
+    cast(cast(nullif(trim({{ column }}), '') as timestamp_ltz) as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
+{% macro spark__json_text(column, path) -%}
+    get_json_object({{ column }}, '{{ path }}')
+{%- endmacro %}
+
+{% macro spark__sha256_hex(expression) -%}
+    sha2({{ expression }}, 256)
+{%- endmacro %}
+
+{#- Every match of the regular expression `pattern` in `expression` replaced by `replacement`. -#}
+{% macro replace_all(expression, pattern, replacement) -%}
+    {{ return(adapter.dispatch('replace_all', 'customer_journey')(expression, pattern, replacement)) }}
+{%- endmacro %}
+
+{% macro default__replace_all(expression, pattern, replacement) -%}
+    regexp_replace({{ expression }}, '{{ pattern }}', '{{ replacement }}', 'g')
+{%- endmacro %}
+
+{% macro spark__replace_all(expression, pattern, replacement) -%}
+    regexp_replace({{ expression }}, '{{ pattern }}', '{{ replacement }}')
+{%- endmacro %}
+
+{#- Whether the text `expression` begins with the text `prefix`. -#}
+{% macro starts_with(expression, prefix) -%}
+    {{ return(adapter.dispatch('starts_with', 'customer_journey')(expression, prefix)) }}
+{%- endmacro %}
+
+{% macro default__starts_with(expression, prefix) -%}
+    starts_with({{ expression }}, {{ prefix }})
+{%- endmacro %}
+
+{% macro spark__starts_with(expression, prefix) -%}
+    startswith({{ expression }}, {{ prefix }})
+{%- endmacro %}

@@ -14,3 +14,8 @@
 {% macro default__comment_sentiment(comment) -%}
     (select scored.sentiment_score from raw.comment_sentiment as scored where scored.comment_md5 = md5({{ comment }}))
 {%- endmacro %}
+
+{#- Spark asks a correlated scalar subquery for an aggregate: comment_md5 is unique, so max is the score. -#}
+{% macro spark__comment_sentiment(comment) -%}
+    (select max(scored.sentiment_score) from raw.comment_sentiment as scored where scored.comment_md5 = md5({{ comment }}))
+{%- endmacro %}

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from orchestration.engines import DEFAULT_ENGINE, ENGINES, engine_from, require_ready
+from orchestration.engines import DEFAULT_ENGINE, ENGINES, engine_from
 from orchestration.generate.landing import DEFAULT_START
 from orchestration.settings import DEFAULT_DUCKDB_PATH, DEFAULT_LANDING_DIR, Settings
 
@@ -167,7 +167,6 @@ def _settings(args: argparse.Namespace) -> Settings:
     if args.engine:
         os.environ["JOURNEY_ENGINE"] = engine_from(args.engine)
     settings = Settings.from_env()
-    require_ready(settings.engine)
     # child processes (dbt, the Dagster code server) resolve the same absolute paths and engine
     os.environ["JOURNEY_LANDING_DIR"] = str(settings.landing_dir)
     os.environ["JOURNEY_DUCKDB_PATH"] = str(settings.duckdb_path)

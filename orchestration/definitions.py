@@ -22,14 +22,12 @@ from orchestration.defs.publication.assets import published_marts
 from orchestration.defs.quality.checks import gx_validate_marts, mart_key
 from orchestration.defs.quality.resources import QualitySettings
 from orchestration.defs.resources import LandingZone, Warehouse
-from orchestration.engines import require_ready
 from orchestration.marts import MARTS
 from orchestration.settings import Settings
 
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     """Everything Dagster knows about one deployment, building on the engine of its settings."""
-    require_ready(settings.engine)
     partitions_def = drop_partitions(settings)
     ingestion = build_ingestion_assets(partitions_def)
     drops_due = drop_checks(ingestion, partitions_def)

@@ -15,11 +15,6 @@ SPARK = "spark"
 ENGINES = (DUCKDB, POSTGRES, SPARK)
 DEFAULT_ENGINE = DUCKDB
 
-# What an engine still lacks before `journey run` builds on it, said in one line; absent when ready.
-_NOT_READY = {
-    SPARK: "the models, validation and publication do not run on Spark yet",
-}
-
 
 def engine_from(value: str | None) -> str:
     """The engine named by ``value`` (a ``--engine`` argument or ``JOURNEY_ENGINE``), DuckDB when unset."""
@@ -27,10 +22,3 @@ def engine_from(value: str | None) -> str:
     if name not in ENGINES:
         raise UserError(f"unknown engine {value!r} (JOURNEY_ENGINE or --engine): choose one of {', '.join(ENGINES)}")
     return name
-
-
-def require_ready(engine: str) -> None:
-    """Raise a UserError saying what is missing when the pipeline cannot run on ``engine`` yet."""
-    reason = _NOT_READY.get(engine)
-    if reason is not None:
-        raise UserError(f"engine {engine} is not ready: {reason}; use --engine {DUCKDB}")

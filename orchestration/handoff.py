@@ -1,10 +1,17 @@
-"""Hand the raw tables DuckDB loaded over to a PostgreSQL engine.
+"""Hand the raw tables DuckDB loaded over to a PostgreSQL or Spark engine, and copy its marts back.
 
 Ingestion reads the landing zone once, with DuckDB, whatever the engine: parsing, quarantine and
 the file audit have one definition. For PostgreSQL the raw schema is then copied as it stands:
 DuckDB writes each table as CSV to a scratch file and psycopg2 streams it into PostgreSQL with
 COPY, replacing the table in one transaction. (DuckDB's postgres extension would write directly,
 but extensions are not in the Python wheel and are not downloaded.)
+
+For Spark, DuckDB writes each raw table as Parquet (COPY ... FORMAT parquet, in the wheel) into
+``raw/<table>/`` of the Spark folder (``spark/`` beside the DuckDB file, or JOURNEY_SPARK_DIR); dbt's
+Spark session registers them as the tables of schema ``raw`` before it builds (the macro
+create_engine_functions). Spark keeps its catalog (a Derby metastore) and its tables (Parquet) in the
+same folder, so the copy of the marts back is DuckDB reading Spark's Parquet files: no second
+Spark process, and no JVM in the Dagster step.
 
 The sentiment of NPS comments is scored here too, by the project's scorer (the DuckDB function of
 orchestration/sentiment), into ``raw.comment_sentiment``: one row per distinct comment, keyed by
@@ -15,12 +22,13 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import tempfile
 from pathlib import Path
 
 import duckdb
 
-from orchestration.engines import POSTGRES
+from orchestration.engines import POSTGRES, SPARK
 from orchestration.errors import UserError
 from orchestration.ingestion.warehouse import RAW_SCHEMA
 
@@ -93,40 +101,143 @@ def _connect_postgres(dsn: str | None = None):
         ) from error
 
 
+def spark_dir(duckdb_path: str | Path, environ: dict[str, str] | os._Environ[str] | None = None) -> Path:
+    """The folder of the Spark engine's catalog and tables: JOURNEY_SPARK_DIR, else ``spark/``
+    beside the DuckDB file."""
+    env = os.environ if environ is None else environ
+    chosen = env.get("JOURNEY_SPARK_DIR")
+    return Path(chosen).absolute() if chosen else Path(duckdb_path).absolute().parent / "spark"
+
+
+def java_home(environ: dict[str, str] | os._Environ[str] | None = None) -> str:
+    """JAVA_HOME for Spark: the variable when it names a Java, else Debian's Java 17; a UserError
+    saying how to install it when there is none."""
+    env = os.environ if environ is None else environ
+    chosen = env.get("JAVA_HOME")
+    if chosen and (Path(chosen) / "bin" / "java").exists():
+        return chosen
+    for found in sorted(Path("/usr/lib/jvm").glob("java-17-openjdk-*"), reverse=True):
+        if (found / "bin" / "java").exists():
+            return str(found)
+    raise UserError("Spark needs Java 17 and none was found (JAVA_HOME): scripts/spark.sh install")
+
+
+def engine_environment(engine: str, duckdb_path: str | Path) -> dict[str, str]:
+    """What the dbt process of ``engine`` reads from its environment besides JOURNEY_DUCKDB_PATH."""
+    if engine == SPARK:
+        return {"JOURNEY_SPARK_DIR": str(spark_dir(duckdb_path)), "JAVA_HOME": java_home()}
+    return {}
+
+
 def check_engine(engine: str) -> None:
-    """Raise a UserError before a run when its engine's server cannot be reached."""
+    """Raise a UserError before a run when its engine's server cannot be reached (PostgreSQL) or
+    cannot start (Spark without Java)."""
     if engine == POSTGRES:
         _connect_postgres().close()
+    elif engine == SPARK:
+        java_home()
+
+
+def _database_path(conn: duckdb.DuckDBPyConnection) -> str:
+    (path,) = conn.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    return path
 
 
 def hand_off(conn: duckdb.DuckDBPyConnection, engine: str) -> dict[str, int]:
     """Give ``engine`` the raw tables of the DuckDB file; rows copied by table."""
     if engine == POSTGRES:
         return hand_off_to_postgres(conn)
-    raise UserError(f"engine {engine} takes no raw tables from DuckDB yet")
+    if engine == SPARK:
+        return hand_off_to_spark(conn, spark_dir(_database_path(conn)))
+    raise UserError(f"engine {engine} takes no raw tables from DuckDB")
 
 
 def mirror(conn: duckdb.DuckDBPyConnection, engine: str) -> dict[str, int]:
     """Copy the marts ``engine`` built into the DuckDB file; rows copied by table."""
     if engine == POSTGRES:
         return mirror_from_postgres(conn)
-    raise UserError(f"engine {engine} has no copy of its marts into DuckDB yet")
+    if engine == SPARK:
+        return mirror_from_spark(conn, spark_dir(_database_path(conn)))
+    raise UserError(f"engine {engine} has no copy of its marts into DuckDB")
 
 
-def hand_off_to_postgres(conn: duckdb.DuckDBPyConnection, dsn: str | None = None) -> dict[str, int]:
-    """Replace PostgreSQL's raw schema by DuckDB's (and the comments' sentiment); rows copied by table."""
-
+def _raw_sources(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """The raw tables of the DuckDB file, as (schema, table), and the comments' sentiment (a
+    temporary table) when there are NPS responses."""
     tables = [
         t
         for (t,) in conn.execute(
             "SELECT table_name FROM duckdb_tables() WHERE schema_name = ? ORDER BY table_name", [RAW_SCHEMA]
         ).fetchall()
     ]
-    target = _connect_postgres(dsn)
     sources = [(RAW_SCHEMA, t) for t in tables]
     if "crm_nps_responses" in tables:
         _sentiment_table(conn)
         sources.append(("temp.main", SENTIMENT_TABLE))
+    return sources
+
+
+def hand_off_to_spark(conn: duckdb.DuckDBPyConnection, directory: Path) -> dict[str, int]:
+    """Write DuckDB's raw tables (and the comments' sentiment) as Parquet into ``directory/raw``,
+    one folder per table, each replaced whole; rows written by table."""
+    raw = directory / RAW_SCHEMA
+    raw.mkdir(parents=True, exist_ok=True)
+    written: dict[str, int] = {}
+    for schema, table in _raw_sources(conn):
+        columns = conn.execute(
+            "SELECT column_name, data_type FROM duckdb_columns() "
+            "WHERE schema_name = ? AND table_name = ? ORDER BY column_index",
+            [schema.split(".")[-1], table],
+        ).fetchall()
+        # JSON is text to Spark
+        select = ", ".join(
+            f'CAST("{name}" AS VARCHAR) AS "{name}"' if typ == "JSON" else f'"{name}"' for name, typ in columns
+        )
+        folder = raw / table
+        scratch = raw / f".{table}.new"
+        shutil.rmtree(scratch, ignore_errors=True)
+        scratch.mkdir()
+        conn.execute(f"COPY (SELECT {select} FROM {schema}.{table}) TO '{scratch / 'part-0.parquet'}' (FORMAT parquet)")
+        shutil.rmtree(folder, ignore_errors=True)
+        scratch.rename(folder)
+        written[table] = conn.execute(f"SELECT count(*) FROM {schema}.{table}").fetchone()[0]
+    return written
+
+
+def mirror_from_spark(conn: duckdb.DuckDBPyConnection, directory: Path) -> dict[str, int]:
+    """Copy the marts Spark built (and what validation and the publication read beside them) into
+    the DuckDB file from Spark's Parquet files, replacing its tables of those names. Rows copied by
+    ``schema.table``."""
+    warehouse = directory / "warehouse"
+    marts = warehouse / "marts.db"
+    if not marts.is_dir():
+        raise UserError(f"Spark has built no marts in {marts}")
+    tables = [("marts", p.name) for p in sorted(marts.iterdir()) if p.is_dir()] + list(MIRRORED_BESIDE_MARTS)
+    copied: dict[str, int] = {}
+    conn.execute("BEGIN")
+    try:
+        for schema, table in tables:
+            folder = warehouse / f"{schema}.db" / table
+            files = sorted(folder.glob("*.parquet"))
+            if not files:
+                raise UserError(f"Spark has no Parquet file for {schema}.{table} in {folder}")
+            conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+            conn.execute(
+                f"CREATE OR REPLACE TABLE {schema}.{table} AS SELECT * FROM read_parquet(?)", [[str(f) for f in files]]
+            )
+            copied[f"{schema}.{table}"] = conn.execute(f"SELECT count(*) FROM {schema}.{table}").fetchone()[0]
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return copied
+
+
+def hand_off_to_postgres(conn: duckdb.DuckDBPyConnection, dsn: str | None = None) -> dict[str, int]:
+    """Replace PostgreSQL's raw schema by DuckDB's (and the comments' sentiment); rows copied by table."""
+
+    sources = _raw_sources(conn)
+    target = _connect_postgres(dsn)
     copied: dict[str, int] = {}
     try:
         with tempfile.TemporaryDirectory(prefix="journey-handoff-") as scratch, target, target.cursor() as cur:

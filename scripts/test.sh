@@ -14,8 +14,9 @@ phase 2 "Chromium for the Dagster UI test (scripts/install_browser.sh: Debian's 
 # the Dagster UI test drives a real headless Chromium
 JOURNEY_CHROMIUM="$(./scripts/install_browser.sh)"
 export JOURNEY_CHROMIUM
-phase 3 "PostgreSQL for the engine tests (scripts/postgres.sh install: Debian's postgresql, with apt-get when missing)"
+phase 3 "PostgreSQL and Java for the engine tests (scripts/postgres.sh install, scripts/spark.sh install: Debian's postgresql and openjdk-17-jre-headless, with apt-get when missing)"
 ./scripts/postgres.sh install
+./scripts/spark.sh install
 phase 4 "ruff: lint and format"
 .venv/bin/ruff check orchestration tests benchmarks
 .venv/bin/ruff format --check orchestration tests benchmarks

@@ -4,10 +4,7 @@ the contract defines on PostgreSQL too."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -18,56 +15,11 @@ import pytest
 from orchestration.generate import MessRates, generate_landing_zone
 from orchestration.handoff import postgres_dsn
 from orchestration.ingestion import connect
-from orchestration.publication.publish import PUBLISHED_DATABASE
-from tests.engines import postgres_database
+from tests.engines import assert_same_marts, journey_run, postgres_database, published_marts
 from tests.reference.cases import CASES, check_case
 from tests.test_marts_reference import MARTS, _mart_rows, assert_marts_match_reference
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("postgres")]
-
-
-def _double(value: float) -> float:
-    """Doubles computed by two engines may differ in their last bits (an epoch in microseconds
-    against one in seconds, a sum in another order): they are compared as the reference tests
-    compare them, rounded to 9 decimals then 6. Every other value, decimals included, is compared
-    exactly."""
-    return round(round(value, 9), 6)
-
-
-def _journey_run(landing: Path, root: Path, engine: str, database: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("JOURNEY_")}
-    env |= {"DAGSTER_HOME": str(root / "dagster"), "JOURNEY_POSTGRES_DATABASE": database}
-    return subprocess.run(
-        [sys.executable, "-m", "orchestration.cli", "run", "--engine", engine]
-        + ["--landing", str(landing), "--warehouse", str(root / "warehouse.duckdb")],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
-
-
-def _published(root: Path) -> dict[str, tuple[list[tuple[str, str]], list[tuple]]]:
-    """Every published mart: its columns with their types, and its rows sorted."""
-    conn = connect(root / "published" / PUBLISHED_DATABASE, read_only=True)
-    try:
-        tables = conn.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'marts' AND table_name <> '_publication'"
-        ).fetchall()
-        out = {}
-        for (table,) in sorted(tables):
-            columns = conn.execute(
-                "SELECT column_name, data_type FROM duckdb_columns() "
-                "WHERE schema_name = 'marts' AND table_name = ? ORDER BY column_index",
-                [table],
-            ).fetchall()
-            rows = conn.execute(f"SELECT * FROM marts.{table}").fetchall()
-            doubles = [i for i, (_, typ) in enumerate(columns) if typ == "DOUBLE"]
-            rows = [tuple(_double(v) if i in doubles and v is not None else v for i, v in enumerate(r)) for r in rows]
-            out[table] = (columns, sorted(rows, key=repr))
-        return out
-    finally:
-        conn.close()
 
 
 @pytest.fixture
@@ -87,24 +39,17 @@ def zone(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_a_generated_zone_publishes_the_same_marts_on_postgres_as_on_duckdb(
     zone: Path, database: str, tmp_path: Path
 ) -> None:
-    done = _journey_run(zone, tmp_path / "duckdb", "duckdb", database)
+    done = journey_run(zone, tmp_path / "duckdb", "duckdb", database)
     assert done.returncode == 0, done.stderr[-4000:]
     # PostgreSQL builds the zone in two runs, the last two drops incrementally in the second
     partial = tmp_path / "partial"
     last_two = sorted({d.name for d in zone.glob("*/*")})[-2:]
     shutil.copytree(zone, partial, ignore=lambda folder, names: [n for n in names if n in last_two])
     for landing in (partial, zone):
-        done = _journey_run(landing, tmp_path / "postgres", "postgres", database)
+        done = journey_run(landing, tmp_path / "postgres", "postgres", database)
         assert done.returncode == 0, done.stderr[-4000:]
     assert f"{len(last_two)} new or changed" in done.stderr
-    built = {engine: _published(tmp_path / engine) for engine in ("duckdb", "postgres")}
-    assert set(built["postgres"]) == set(built["duckdb"])
-    assert len(built["duckdb"]) >= 15
-    for mart, (columns, rows) in built["duckdb"].items():
-        assert built["postgres"][mart][0] == columns, mart
-        assert len(built["postgres"][mart][1]) == len(rows), mart
-        assert built["postgres"][mart][1] == rows, mart
-    assert any(rows for _, rows in built["duckdb"].values())
+    assert_same_marts(published_marts(tmp_path / "postgres"), published_marts(tmp_path / "duckdb"))
 
     # the records the zone's planted messes put in quarantine are the same on PostgreSQL
     conn = connect(tmp_path / "duckdb" / "warehouse.duckdb", read_only=True)
@@ -124,7 +69,7 @@ def test_a_hand_made_case_with_bad_records_gives_the_contract_figures_on_postgre
     write, expected = CASES["bad_input"]
     landing = tmp_path / "landing"
     write(landing)
-    done = _journey_run(landing, tmp_path, "postgres", database)
+    done = journey_run(landing, tmp_path, "postgres", database)
     failing_drops = expected.get("failed_drops", [])
     assert (done.returncode == 0) == (not failing_drops), done.stderr[-4000:]
     for file in failing_drops:

@@ -34,7 +34,7 @@ touch_matches as (
         on rules.rule = 'touchpoint'
         and (rules.touchpoint_type is null or touchpoints.touchpoint_type = rules.touchpoint_type)
         and (rules.event_name is null or touchpoints.event_name = rules.event_name)
-        and (rules.page_path_prefix is null or starts_with(touchpoints.page_path, rules.page_path_prefix))
+        and (rules.page_path_prefix is null or {{ starts_with('touchpoints.page_path', 'rules.page_path_prefix') }})
         and (rules.contact_reason is null or touchpoints.contact_reason = rules.contact_reason)
         and (rules.initiation_method is null or touchpoints.initiation_method = rules.initiation_method)
         and (rules.min_score is null or touchpoints.score >= rules.min_score)

@@ -64,7 +64,7 @@ flagged as (
         renamed.*,
         exists (
             select 1 from bot_patterns
-            where strpos(lower(coalesce(renamed.user_agent, '')), bot_patterns.pattern) > 0
+            where position(bot_patterns.pattern in lower(coalesce(renamed.user_agent, ''))) > 0
         ) as is_bot
     from renamed
     where delivery_rank = 1

@@ -9,7 +9,7 @@ import json
 import os
 import shutil
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from dagster_dbt import (
 from orchestration.defs.automation import downstream_condition
 from orchestration.defs.resources import WAREHOUSE_POOL, Warehouse, retry_on_lock
 from orchestration.engines import DUCKDB
-from orchestration.handoff import hand_off, mirror
+from orchestration.handoff import engine_environment, hand_off, mirror
 from orchestration.ingestion.warehouse import RAW_SCHEMA
 
 from .build_log import BuildSummary, dbt_log_path, demote_dagster_dbt_notes, log_tail, logged_to
@@ -138,24 +138,16 @@ def _report(context: dg.AssetExecutionContext, invocation: DbtCliInvocation, log
     raise dg.Failure(description="\n".join([headline, *details, f"per-node log: {log_path}"]))
 
 
-def _hand_off(context: dg.AssetExecutionContext, warehouse: Warehouse) -> None:
-    """Give the engine the raw tables ingestion loaded into the DuckDB file."""
+def _move(context: dg.AssetExecutionContext, warehouse: Warehouse, step: Callable[..., dict[str, int]]) -> None:
+    """Hand the engine the raw tables ingestion loaded into the DuckDB file (``hand_off``), or copy
+    the marts it built back into the file for validation and the publication (``mirror``)."""
     conn = warehouse.connect()
     try:
-        copied = hand_off(conn, warehouse.engine)
+        copied = step(conn, warehouse.engine)
     finally:
         conn.close()
-    context.log.info(f"raw tables handed to {warehouse.engine}: {sum(copied.values()):,} rows in {len(copied)} tables")
-
-
-def _mirror(context: dg.AssetExecutionContext, warehouse: Warehouse) -> None:
-    """Copy the marts the engine built into the DuckDB file, for validation and the publication."""
-    conn = warehouse.connect()
-    try:
-        copied = mirror(conn, warehouse.engine)
-    finally:
-        conn.close()
-    context.log.info(f"marts of {warehouse.engine} copied for validation and publication: {len(copied)} tables")
+    what = "raw tables handed to" if step is hand_off else "marts copied back from"
+    context.log.info(f"{what} {warehouse.engine}: {sum(copied.values()):,} rows in {len(copied)} tables")
 
 
 def build_dbt_assets() -> dg.AssetsDefinition:
@@ -175,6 +167,7 @@ def build_dbt_assets() -> dg.AssetsDefinition:
     ):
         # profiles.yml reads the warehouse path from the environment of the dbt process.
         os.environ["JOURNEY_DUCKDB_PATH"] = str(Path(warehouse.path).absolute())
+        os.environ.update(engine_environment(warehouse.engine, warehouse.path))
         # Unit tests check the SQL, not the data: they run in the test suite, not in production runs.
         args = ["build", "--exclude-resource-type", "unit_test"]
         from_drop = from_drop_var(context.run.tags)
@@ -199,14 +192,14 @@ def build_dbt_assets() -> dg.AssetsDefinition:
                 if warehouse.engine == DUCKDB:
                     warehouse.connect().close()
                 else:
-                    _hand_off(context, warehouse)
+                    _move(context, warehouse, hand_off)
                 start_warm(target_path, warm)
                 with log_path.open("a", encoding="utf-8") as log:
                     invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=target_path)
                     yield from logged_to(iter(invocation.stream()), log)
                 keep_warm(target_path, warm)
                 if warehouse.engine != DUCKDB and invocation.is_successful():
-                    _mirror(context, warehouse)
+                    _move(context, warehouse, mirror)
                 _report(context, invocation, log_path)
         finally:
             _prune_target_dirs(project.target_path, DBT_ASSETS_NAME)

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Java for the Spark engine (`journey run --engine spark`): pyspark runs Spark in local mode inside
+# the dbt process, on the Java 17 runtime of Debian's openjdk-17-jre-headless.
+#
+#   scripts/spark.sh install     install Debian's openjdk-17-jre-headless when no Java 17 is found
+#   scripts/spark.sh java-home   print the JAVA_HOME the pipeline uses (exit 3 when there is none)
+#
+# The pipeline finds Java by itself (JAVA_HOME when set, else Debian's Java 17): nothing else
+# needs configuring. Spark's jars come with pyspark from PyPI; nothing is downloaded at run time.
+set -euo pipefail
+
+command=${1:-}
+
+say() { echo "spark: $*" >&2; }
+
+java_home() {
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
+    echo "$JAVA_HOME"
+    return 0
+  fi
+  local found
+  found=$(ls -d /usr/lib/jvm/java-17-openjdk-* 2>/dev/null | sort | tail -n 1 || true)
+  if [ -n "$found" ] && [ -x "$found/bin/java" ]; then
+    echo "$found"
+    return 0
+  fi
+  return 3
+}
+
+install_java() {
+  if java_home >/dev/null; then
+    return 0
+  fi
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if ! command -v sudo >/dev/null 2>&1; then
+      say "Java 17 is not installed and installing it needs root: apt-get install openjdk-17-jre-headless"
+      exit 2
+    fi
+    sudo="sudo"
+  fi
+  say "installing Debian's openjdk-17-jre-headless (apt-get)"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless >/dev/null
+  java_home >/dev/null || { say "no Java 17 in /usr/lib/jvm after the install"; exit 1; }
+}
+
+case "$command" in
+  install) install_java ;;
+  java-home)
+    java_home || { say "no Java 17: scripts/spark.sh install"; exit 3; }
+    ;;
+  *)
+    echo "usage: scripts/spark.sh install|java-home" >&2
+    exit 2
+    ;;
+esac

@@ -517,19 +517,23 @@ def _check_csv(conn: duckdb.DuckDBPyConnection, entity: Entity, header: tuple[st
     )
 
 
-def _ndjson_checked_sql(entity: Entity, lines: str) -> str:
+def _ndjson_checked_sql(entity: Entity, lines: str, presence: bool = False) -> str:
     """The records (lines that are not blank) of ``lines`` with their values, the checks of
-    their fields and the reason they cannot be loaded, or NULL."""
-    # each document is parsed once for all its fields: one list of values, one of presences
+    their fields and the reason they cannot be loaded, or NULL; with ``presence``, also whether
+    each object holds each required field (``_has_<field>``, ``_is_object``)."""
+    # each document is parsed once for all its values (and once for all their presences)
     paths = ", ".join(f"'{f.path}'" for f in entity.fields)
     value_of = {f.name: f"_values[{i}]" for i, f in enumerate(entity.fields, start=1)}
-    has = {f.name: f"_has[{i}]" for i, f in enumerate(entity.fields, start=1)}
     columns = ", ".join(f'{value_of[f.name]} AS "{f.name}"' for f in entity.fields)
-    present = ", ".join(f'{has[f.name]} AS "_has_{f.name}"' for f in entity.required_columns)
+    has = f", json_exists(doc, [{paths}]) AS _has" if presence else ""
+    present = "".join(
+        f', _has[{i}] AS "_has_{f.name}"' for i, f in enumerate(entity.fields, start=1) if f.column_must_exist
+    )
+    presences = f", coalesce(_type = 'OBJECT', false) AS _is_object{present}" if presence else ""
     structural = [
         f"CASE WHEN invalid_utf8 THEN '{INVALID_UTF8}' END",
         "CASE WHEN doc IS NULL THEN 'not valid JSON' END",
-        "CASE WHEN json_type(doc) <> 'OBJECT' THEN 'not a JSON object' END",
+        "CASE WHEN _type <> 'OBJECT' THEN 'not a JSON object' END",
     ]
     return f"""
         WITH r AS (
@@ -539,10 +543,9 @@ def _ndjson_checked_sql(entity: Entity, lines: str) -> str:
         ), d AS (
             SELECT *, try_cast(raw_text AS JSON) AS doc FROM r
         ), v AS (
-            SELECT *, json_extract_string(doc, [{paths}]) AS _values, json_exists(doc, [{paths}]) AS _has FROM d
+            SELECT *, json_type(doc) AS _type, json_extract_string(doc, [{paths}]) AS _values{has} FROM d
         )
-        SELECT file_idx, line_number, raw_text, drop_date, rel, {columns}, doc AS payload,
-               coalesce(json_type(doc) = 'OBJECT', false) AS _is_object, {present},
+        SELECT file_idx, line_number, raw_text, drop_date, rel, {columns}, doc AS payload{presences},
                {reason_expr(structural, entity, value_of)} AS reason
         FROM v
     """
@@ -602,7 +605,9 @@ def _load_ndjson(conn: duckdb.DuckDBPyConnection, entity: Entity, records: dict[
         _raise_on_drift(
             conn,
             entity,
-            _ndjson_checked_sql(entity, f"(SELECT * FROM _lines WHERE list_contains({doubtful}, file_idx))"),
+            _ndjson_checked_sql(
+                entity, f"(SELECT * FROM _lines WHERE list_contains({doubtful}, file_idx))", presence=True
+            ),
         )
     quarantined = dict(
         conn.execute(

@@ -36,6 +36,7 @@ from orchestration.status import publication_verdict
 # line). The pool of the steps that write the warehouse has a limit of 1 with run granularity: the
 # run queue starts one such run at a time, and the others wait in the queue, not in a step. Runs
 # log at INFO (Dagster's default is DEBUG: every step's every event on the console of `journey dev`).
+# The event log is Dagster's SQLite files, written with engines kept open (instance_storage.py).
 MANAGED_MARKER = "# Written by `journey`"
 _DAGSTER_YAML = f"""\
 {MANAGED_MARKER}: replaced when the project changes it. Remove this line to keep your own edits.
@@ -51,6 +52,9 @@ run_monitoring:
   enabled: true
   start_timeout_seconds: 300
   max_resume_run_attempts: 0
+event_log_storage:
+  module: orchestration.instance_storage
+  class: LocalEventLogStorage
 """
 # What earlier versions wrote, replaced as well.
 _EARLIER_DAGSTER_YAML = ("telemetry:\n  enabled: false\nconcurrency:\n  pools:\n    default_limit: 1\n",)

@@ -5,7 +5,10 @@
     .venv/bin/python -m benchmarks report                # BENCHMARKS.md and the plot again from the JSON
     .venv/bin/python -m benchmarks fixed-cost            # where a run's fixed cost goes (fixed_cost.py)
 
-Writes ``benchmarks/results.json``, ``BENCHMARKS.md`` and ``benchmarks/time_vs_scale.svg``.
+After the scales, the same run measures the latency from a drop landing to its actions
+published with ``journey dev`` running (``latency.py``, at the smallest scale measured;
+``--no-latency`` leaves it out). Writes ``benchmarks/results.json`` (paths in it are relative to
+the project), ``benchmarks/latency.json``, ``BENCHMARKS.md`` and ``benchmarks/time_vs_scale.svg``.
 Landing zones and warehouses go to ``--work-dir`` (default ``data/benchmarks``; L needs
 about 40 GB of disk).
 """
@@ -14,10 +17,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import latency
 from .environment import describe, load_average
 from .harness import PROJECT_DIR, PhaseFailed, run_scale
 from .report import render_markdown, render_svg
@@ -58,6 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="keep a landing zone generated earlier with the same parameters (and its generate figures)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the warehouses after measuring")
+    parser.add_argument("--no-latency", action="store_true", help="leave out the drop-to-action latency")
     args = parser.parse_args(argv)
 
     if args.action == "report":
@@ -85,6 +91,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         results["scales"].append(run.to_json())
         args.results.parent.mkdir(parents=True, exist_ok=True)
+        args.results.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+        write_report(results, args.markdown, args.plot)
+    if not args.no_latency:
+        try:
+            # the smallest scale's landing zone was written above: it is reused
+            results["latency"] = latency.measure(scales[0].name, args.work_dir.absolute(), reuse_landing=True)
+        except (RuntimeError, subprocess.CalledProcessError) as exc:
+            print(f"benchmark: latency: {exc}", file=sys.stderr)
+            return 1
+        latency.RESULT.write_text(json.dumps(results["latency"], indent=2) + "\n", encoding="utf-8")
         args.results.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
         write_report(results, args.markdown, args.plot)
     print(f"benchmark: wrote {args.results}, {args.markdown} and {args.plot}", file=sys.stderr)

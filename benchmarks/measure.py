@@ -55,11 +55,21 @@ class Measurement:
 
     def to_json(self) -> dict:
         data = asdict(self)
+        data["log"] = relative_to_project(self.log)
         data["cpu_s"] = round(self.cpu_s, 3)
         data["rows_per_s"] = round(self.rows_per_s, 1) if self.rows_per_s else None
         for key in ("wall_s", "user_s", "sys_s", "background_cpu_s"):
             data[key] = round(data[key], 3)
         return data
+
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+
+
+def relative_to_project(path: str | Path) -> str:
+    """``path`` relative to the project folder (with ``..`` when outside it): results name no
+    folder of the machine they were measured on."""
+    return Path(os.path.relpath(Path(path).absolute(), PROJECT_DIR)).as_posix()
 
 
 class PhaseFailed(RuntimeError):

@@ -34,6 +34,7 @@ from .records import (
     csv_fields_expr,
     csv_records_sql,
     csv_well_formed_expr,
+    file_scan_sql,
     is_blank,
     lines_sql,
     quote_literal,
@@ -43,7 +44,14 @@ from .records import (
 )
 from .warehouse import RAW_SCHEMA, ensure_raw_schema, raw_columns
 
-BATCH_BYTES = 128 * 1024 * 1024
+CSV_BATCH_BYTES = 128 * 1024 * 1024
+"""CSV files are checked a batch of about this many bytes at a time (their records are rebuilt
+from lines in scratch tables)."""
+SCRATCH_BYTES = 2 * 1024 * 1024 * 1024
+"""NDJSON files stream from the landing zone into the raw table, all of an entity's files in one
+statement; only gzip files take scratch space (their content, decompressed), so a new batch starts
+when the batch's decompressed files would exceed this."""
+GZIP_EXPANSION = 6
 
 Progress = Callable[[str], None]
 
@@ -161,6 +169,10 @@ def _load_in_transaction(
 ) -> list[FileReport]:
     failed = {p.drop_date for p in problems}
     good = [d for d in drops if d not in failed]
+    # raw rows carry their file and line: the order they are stored in means nothing, and
+    # DuckDB writes them faster when it need not keep it
+    preserve_order = conn.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
+    conn.execute("SET preserve_insertion_order = false")
     conn.execute("BEGIN TRANSACTION")
     try:
         _delete_drops(conn, source, good)
@@ -176,6 +188,7 @@ def _load_in_transaction(
         raise
     finally:
         _drop_scratch(conn)
+        conn.execute(f"SET preserve_insertion_order = {str(bool(preserve_order)).lower()}")
     return reports
 
 
@@ -268,14 +281,13 @@ def _load_entity(
     for header, batch in _batches(entity, files):
         with tempfile.TemporaryDirectory(prefix="journey-ingest-") as scratch:
             paths = _register_files(conn, batch, Path(scratch))
-            conn.execute(f"CREATE OR REPLACE TEMP TABLE _lines AS {lines_sql('_files', paths)}")
-            _read_invalid_utf8(conn, batch, Path(scratch))
+            records = _define_lines(conn, batch, Path(scratch), paths)
             if entity.format is Format.CSV:
                 _check_csv(conn, entity, header or ())
+                _insert_checked(conn, entity)
+                reports.extend(_file_reports(conn, entity))
             else:
-                _check_ndjson(conn, entity)
-        _insert_checked(conn, entity)
-        reports.extend(_file_reports(conn, entity))
+                reports.extend(_load_ndjson(conn, entity, records))
         done_files += len(batch)
         if progress:
             read = sum(r.records_read for r in reports)
@@ -284,17 +296,21 @@ def _load_entity(
 
 
 def _batches(entity: Entity, files: list[LandedFile]) -> Iterator[tuple[tuple[str, ...] | None, list[LandedFile]]]:
-    """Files grouped by header (CSV) and cut into batches of about BATCH_BYTES."""
+    """Files grouped by header (CSV) and cut into batches: of about CSV_BATCH_BYTES for CSV, of
+    at most SCRATCH_BYTES of decompressed gzip files for NDJSON."""
     groups: dict[tuple[str, ...] | None, list[LandedFile]] = {}
     for f in files:
         header = _read_header(f) if entity.format is Format.CSV else None
         groups.setdefault(header if isinstance(header, tuple) else None, []).append(f)
+    limit = CSV_BATCH_BYTES if entity.format is Format.CSV else SCRATCH_BYTES
     for header, group in groups.items():
         batch: list[LandedFile] = []
         size = 0
         for f in group:
-            file_size = f.real_path.stat().st_size * (6 if f.compressed else 1)
-            if batch and size + file_size > BATCH_BYTES:
+            file_size = f.real_path.stat().st_size * (GZIP_EXPANSION if f.compressed else 1)
+            if entity.format is Format.NDJSON and not f.compressed:
+                file_size = 0  # read in place
+            if batch and size + file_size > limit:
                 yield header, batch
                 batch, size = [], 0
             batch.append(f)
@@ -341,28 +357,44 @@ def _is_full_disk(error: OSError) -> bool:
     return error.errno in (28, 122)  # ENOSPC, EDQUOT: the scratch space, not the file, is at fault
 
 
-def _read_invalid_utf8(conn: duckdb.DuckDBPyConnection, batch: list[LandedFile], scratch: Path) -> None:
-    """Read the files DuckDB could not decode (invalid UTF-8) line by line: every line that is
-    not valid UTF-8 is kept with its bytes escaped (``\\xff``) and marked, to be quarantined."""
-    read = {row[0] for row in conn.execute("SELECT DISTINCT file_idx FROM _lines WHERE line_number = 1").fetchall()}
-    for idx in range(len(batch)):
-        if idx in read:
-            continue
-        source = _read_path(scratch, idx)
+def _define_lines(
+    conn: duckdb.DuckDBPyConnection, batch: list[LandedFile], scratch: Path, patterns: list[str]
+) -> dict[int, int]:
+    """Define ``_lines``, the numbered physical lines of the batch's files, as a view that reads
+    the files each time it is queried. The files DuckDB cannot decode (invalid UTF-8) are read
+    line by line: every line that is not valid UTF-8 is kept with its bytes escaped (``\\xff``)
+    and marked, to be quarantined. Returns the lines that are not blank, per file index."""
+    scanned = conn.execute(file_scan_sql(patterns)).fetchall()
+    invalid = sorted(idx for idx, is_invalid, _ in scanned if is_invalid)
+    conn.execute(
+        "CREATE OR REPLACE TEMP TABLE _escaped_lines "
+        "(file_idx INTEGER, line_number BIGINT, line VARCHAR, invalid_utf8 BOOLEAN)"
+    )
+    for idx in invalid:
         escaped = scratch / f"{idx}.escaped.txt"
-        invalid = []
-        with source.open("rb") as src, escaped.open("w", encoding="utf-8", newline="") as dst:
+        bad_lines = []
+        with _read_path(scratch, idx).open("rb") as src, escaped.open("w", encoding="utf-8", newline="") as dst:
             for number, line in enumerate(src, start=1):
                 try:
                     dst.write(line.decode("utf-8"))
                 except UnicodeDecodeError:
-                    invalid.append(number)
+                    bad_lines.append(number)
                     dst.write(line.decode("utf-8", errors="backslashreplace"))
         conn.execute(
-            f"INSERT INTO _lines SELECT file_idx, line_number, line, list_contains(?, line_number) "
+            "INSERT INTO _escaped_lines SELECT file_idx, line_number, line, list_contains(?, line_number) "
             f"FROM ({lines_sql('_files', [_glob_literal(escaped)])})",
-            [invalid],
+            [bad_lines],
         )
+    records = {idx: n for idx, is_invalid, n in scanned if not is_invalid}
+    records.update(
+        conn.execute(
+            f"SELECT file_idx, count(*) FILTER (WHERE NOT {blank_sql('line')}) FROM _escaped_lines GROUP BY file_idx"
+        ).fetchall()
+    )
+    valid = [pattern for idx, pattern in enumerate(patterns) if idx not in invalid]
+    read = f"{lines_sql('_files', valid)} UNION ALL " if valid else ""
+    conn.execute(f"CREATE OR REPLACE TEMP VIEW _lines AS {read}SELECT * FROM _escaped_lines")
+    return records
 
 
 def _unreadable(f: LandedFile, error: BaseException) -> SchemaProblem:
@@ -485,48 +517,132 @@ def _check_csv(conn: duckdb.DuckDBPyConnection, entity: Entity, header: tuple[st
     )
 
 
-def _check_ndjson(conn: duckdb.DuckDBPyConnection, entity: Entity) -> None:
-    # each document is parsed once for all its fields: one list of values, one of presences
+def _ndjson_checked_sql(entity: Entity, lines: str, presence: bool = False) -> str:
+    """The records (lines that are not blank) of ``lines`` with their values, the checks of
+    their fields and the reason they cannot be loaded, or NULL; with ``presence``, also whether
+    each object holds each required field (``_has_<field>``, ``_is_object``)."""
+    # each document is parsed once for all its values (and once for all their presences)
     paths = ", ".join(f"'{f.path}'" for f in entity.fields)
     value_of = {f.name: f"_values[{i}]" for i, f in enumerate(entity.fields, start=1)}
-    has = {f.name: f"_has[{i}]" for i, f in enumerate(entity.fields, start=1)}
     columns = ", ".join(f'{value_of[f.name]} AS "{f.name}"' for f in entity.fields)
-    present = ", ".join(f'{has[f.name]} AS "_has_{f.name}"' for f in entity.required_columns)
+    has = f", json_exists(doc, [{paths}]) AS _has" if presence else ""
+    present = "".join(
+        f', _has[{i}] AS "_has_{f.name}"' for i, f in enumerate(entity.fields, start=1) if f.column_must_exist
+    )
+    presences = f", coalesce(_type = 'OBJECT', false) AS _is_object{present}" if presence else ""
     structural = [
         f"CASE WHEN invalid_utf8 THEN '{INVALID_UTF8}' END",
         "CASE WHEN doc IS NULL THEN 'not valid JSON' END",
-        "CASE WHEN json_type(doc) <> 'OBJECT' THEN 'not a JSON object' END",
+        "CASE WHEN _type <> 'OBJECT' THEN 'not a JSON object' END",
     ]
-    conn.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE _checked AS
+    return f"""
         WITH r AS (
-            SELECT file_idx, line_number, {strip_cr("line")} AS raw_text, invalid_utf8, drop_date
-            FROM _lines JOIN _files USING (file_idx)
+            SELECT file_idx, line_number, {strip_cr("line")} AS raw_text, invalid_utf8, drop_date, rel
+            FROM {lines} JOIN _files USING (file_idx)
             WHERE NOT {blank_sql("line")}
         ), d AS (
             SELECT *, try_cast(raw_text AS JSON) AS doc FROM r
         ), v AS (
-            SELECT *, json_extract_string(doc, [{paths}]) AS _values, json_exists(doc, [{paths}]) AS _has FROM d
+            SELECT *, json_type(doc) AS _type, json_extract_string(doc, [{paths}]) AS _values{has} FROM d
         )
-        SELECT file_idx, line_number, raw_text, {columns}, doc AS payload,
-               coalesce(json_type(doc) = 'OBJECT', false) AS _is_object, {present},
+        SELECT file_idx, line_number, raw_text, drop_date, rel, {columns}, doc AS payload{presences},
                {reason_expr(structural, entity, value_of)} AS reason
         FROM v
+    """
+
+
+def _load_ndjson(conn: duckdb.DuckDBPyConnection, entity: Entity, records: dict[int, int]) -> list[FileReport]:
+    """Load the batch's NDJSON files: the records that pass go to the raw table in one statement
+    that streams the files (read, parsed and checked in parallel); the lines that are not blank
+    and were not loaded are read again, numbered, and quarantined with their reason."""
+    table = f"{RAW_SCHEMA}.{entity.table}"
+    names = [name for name, _, _ in raw_columns(entity) if not name.startswith("_")]
+    target = ", ".join(f'"{n}"' for n in names)
+    conn.execute(
+        f"""
+        INSERT INTO {table} ({target}, _drop_date, _file, _line_number)
+        SELECT {target}, drop_date, rel, line_number
+        FROM ({_ndjson_checked_sql(entity, "_lines")})
+        WHERE reason IS NULL
         """
     )
-    _raise_on_drift(conn, entity)
+    # the rows just loaded, by file: the drops of the batch held nothing else (they were deleted)
+    loaded_rows = f"""
+        SELECT f.file_idx, r.*
+        FROM {table} AS r JOIN _files AS f ON r._file = f.rel AND r._drop_date = f.drop_date
+        WHERE r._drop_date BETWEEN (SELECT min(drop_date) FROM _files) AND (SELECT max(drop_date) FROM _files)
+    """
+    non_null = ", ".join(f'count("{f.name}")' for f in entity.required_columns)
+    loaded: dict[int, tuple[int, ...]] = {
+        idx: tuple(counts)
+        for idx, *counts in conn.execute(
+            f"SELECT file_idx, count(*), {non_null} FROM ({loaded_rows}) GROUP BY file_idx"
+        ).fetchall()
+    }
+    conn.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE _unloaded AS
+        SELECT l.* FROM _lines AS l
+        ANTI JOIN (SELECT file_idx, _line_number AS line_number FROM ({loaded_rows})) AS k
+            USING (file_idx, line_number)
+        WHERE NOT {blank_sql("l.line")}
+        """
+    )
+    conn.execute(
+        f"""
+        INSERT INTO {RAW_SCHEMA}.quarantine
+        SELECT {quote_literal(entity.source)}, {quote_literal(entity.name)}, drop_date, rel,
+               line_number, raw_text, reason
+        FROM ({_ndjson_checked_sql(entity, "_unloaded")})
+        WHERE reason IS NOT NULL
+        ORDER BY file_idx, line_number
+        """
+    )
+    # A required field absent from every object of a file is a renamed or missing column. A file
+    # that loaded a value of every required field has them; the others are looked at closely.
+    doubtful = [idx for idx in records if idx not in loaded or any(n == 0 for n in loaded[idx][1:])]
+    if doubtful:
+        _raise_on_drift(
+            conn,
+            entity,
+            _ndjson_checked_sql(
+                entity, f"(SELECT * FROM _lines WHERE list_contains({doubtful}, file_idx))", presence=True
+            ),
+        )
+    quarantined = dict(
+        conn.execute(
+            f"""
+            SELECT f.file_idx, count(*) FROM {RAW_SCHEMA}.quarantine q
+            JOIN _files f ON q.file = f.rel AND q.drop_date = f.drop_date
+            WHERE q.source = ? AND q.entity = ?
+            GROUP BY f.file_idx
+            """,
+            [entity.source, entity.name],
+        ).fetchall()
+    )
+    files = conn.execute("SELECT file_idx, rel, drop_date FROM _files ORDER BY file_idx").fetchall()
+    return [
+        FileReport(
+            entity.name,
+            rel,
+            drop,
+            records.get(idx, 0),
+            loaded.get(idx, (0,))[0],
+            quarantined.get(idx, 0),
+        )
+        for idx, rel, drop in files
+    ]
 
 
-def _raise_on_drift(conn: duckdb.DuckDBPyConnection, entity: Entity) -> None:
+def _raise_on_drift(conn: duckdb.DuckDBPyConnection, entity: Entity, checked: str) -> None:
     """A required field absent from every object of a file is a renamed or missing column."""
     counts = ", ".join(f'count(*) FILTER (WHERE "_has_{f.name}")' for f in entity.required_columns)
     rows = conn.execute(
         f"""
-        SELECT f.rel, f.drop_date, {counts}
-        FROM _checked c JOIN _files f USING (file_idx)
-        WHERE c._is_object
-        GROUP BY f.rel, f.drop_date
+        SELECT rel, drop_date, {counts}
+        FROM ({checked})
+        WHERE _is_object
+        GROUP BY rel, drop_date
         """
     ).fetchall()
     problems = [
@@ -554,7 +670,6 @@ def _insert_checked(conn: duckdb.DuckDBPyConnection, entity: Entity) -> None:
         SELECT {select}, f.drop_date, f.rel, c.line_number
         FROM _checked c JOIN _files f USING (file_idx)
         WHERE c.reason IS NULL
-        ORDER BY c.file_idx, c.line_number
         """
     )
     conn.execute(
@@ -586,5 +701,6 @@ def _file_reports(conn: duckdb.DuckDBPyConnection, entity: Entity) -> list[FileR
 
 
 def _drop_scratch(conn: duckdb.DuckDBPyConnection) -> None:
-    for table in ("_files", "_lines", "_records", "_checked"):
+    conn.execute("DROP VIEW IF EXISTS temp._lines")
+    for table in ("_files", "_escaped_lines", "_records", "_checked", "_unloaded"):
         conn.execute(f"DROP TABLE IF EXISTS temp.{table}")

@@ -22,20 +22,41 @@ def quote_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def _pattern_list(patterns: list[str]) -> str:
+    return "[" + ", ".join(quote_literal(p) for p in patterns) + "]"
+
+
+def file_texts_sql(patterns: list[str]) -> str:
+    """``(file_idx, text)`` of the scratch files read by ``patterns`` (each matches one file, named
+    ``<file_idx>.<...>``); ``text`` is NULL for a file that is not valid UTF-8."""
+    return f"""
+        SELECT CAST(split_part(parse_filename(filename), '.', 1) AS INTEGER) AS file_idx,
+               try(decode(content)) AS text
+        FROM read_blob({_pattern_list(patterns)})
+    """
+
+
+def file_scan_sql(patterns: list[str]) -> str:
+    """Per scratch file: ``file_idx``, ``invalid_utf8`` and ``records`` (its lines that are not
+    blank, NULL when the file is not valid UTF-8)."""
+    return f"""
+        SELECT file_idx, text IS NULL AS invalid_utf8,
+               len(list_filter(string_split(text, chr(10)), x -> NOT {blank_sql("x")})) AS records
+        FROM ({file_texts_sql(patterns)})
+    """
+
+
 def lines_sql(files_table: str, patterns: list[str]) -> str:
-    """Numbered physical lines of the scratch files read by ``patterns`` (each matches one file,
-    named ``<file_idx>.<...>``), with their ``file_idx`` and ``invalid_utf8`` (false). A file that
-    is not valid UTF-8 gives no line at all: it is read again, line by line, escaped."""
-    pattern_list = "[" + ", ".join(quote_literal(p) for p in patterns) + "]"
+    """Numbered physical lines of the scratch files read by ``patterns``, with their ``file_idx``
+    and ``invalid_utf8`` (false). A file that is not valid UTF-8 gives no line at all: it is read
+    again, line by line, escaped."""
     return f"""
         SELECT f.file_idx,
                generate_subscripts(t.parts, 1) AS line_number,
                unnest(t.parts) AS line,
                false AS invalid_utf8
         FROM (
-            SELECT CAST(split_part(parse_filename(filename), '.', 1) AS INTEGER) AS file_idx,
-                   string_split(try(decode(content)), chr(10)) AS parts
-            FROM read_blob({pattern_list})
+            SELECT file_idx, string_split(text, chr(10)) AS parts FROM ({file_texts_sql(patterns)})
         ) AS t
         JOIN {files_table} AS f USING (file_idx)
     """
@@ -53,10 +74,14 @@ def is_blank(text: str) -> bool:
     return text.strip(BLANK_CHARACTERS) == ""
 
 
+_REGEX_ESCAPES = {"\t": "\\t", "\r": "\\r"}
+
+
 def blank_sql(expr: str) -> str:
-    """SQL: whether the line ``expr`` is blank (see ``BLANK_CHARACTERS``)."""
-    characters = " || ".join(f"chr({ord(c)})" for c in BLANK_CHARACTERS)
-    return f"(trim({expr}, {characters}) = '')"
+    """SQL: whether the line ``expr`` is blank (see ``BLANK_CHARACTERS``). A regular expression
+    that stops at the first other character: a record costs one character's test."""
+    characters = "".join(_REGEX_ESCAPES.get(c, c) for c in BLANK_CHARACTERS)
+    return f"regexp_full_match({expr}, '[{characters}]*')"
 
 
 def strip_cr(expr: str) -> str:

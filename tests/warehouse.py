@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import dagster as dg
+import pytest
 
 from orchestration.generate import generate_landing_zone
 from orchestration.ingestion import connect, load_source
@@ -119,7 +120,7 @@ def shared_build(session_root: Path) -> Build:
     return Build(built.landing, built.warehouse, done["stderr"], tuple(done["dagster_run_ids"]))
 
 
-def session_root(tmp_path_factory) -> Path:  # noqa: ANN001 (pytest.TempPathFactory)
+def session_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The temporary folder all xdist workers of this session share (the base folder without xdist)."""
     base = tmp_path_factory.getbasetemp()
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base

@@ -123,7 +123,10 @@ def phases_of_run(events: list, dbt_log: list[tuple[float, str]], started: float
             parsed = next((ts for ts, code in dbt_log if code == "W006"), dbt_log[0][0])  # "Found N models"
             done = next((ts for ts, code in dbt_log if code == "Q039"), dbt_log[-1][0])  # "Command succeeded"
             phases["  dbt step: set-up until dbt's first line"] = dbt_log[0][0] - begin
-            phases["  dbt step: dbt start and parse"] = parsed - dbt_log[0][0]
+            reused = not any(code == "I024" for _, code in dbt_log)  # "Unable to do partial parsing"
+            phases[f"  dbt step: dbt start and parse ({'saved parse reused' if reused else 'full parse'})"] = (
+                parsed - dbt_log[0][0]
+            )
             phases["  dbt step: models, seeds and tests"] = done - parsed
             phases["  dbt step: after dbt (events, artifacts)"] = end - done
         else:

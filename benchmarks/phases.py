@@ -21,6 +21,7 @@ fails.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -31,6 +32,7 @@ from orchestration.defs.dbt.assets import DBT_ASSETS_NAME
 from orchestration.defs.jobs import PUBLICATION_GROUP, ingestion_selection
 from orchestration.defs.quality.checks import gx_validate_marts
 from orchestration.ingestion.landing import all_drop_dates
+from orchestration.instance_storage import quick_commits
 from orchestration.run import build_run_config, dagster_instance, ingest_drops, pending_drops
 from orchestration.settings import Settings
 
@@ -71,6 +73,12 @@ def run_phase(phase: str, settings: Settings) -> int:
     project = build_definitions(settings)
     defs = dg.Definitions.merge(project, dg.Definitions(jobs=phase_jobs(project)))
     instance = dagster_instance(settings)
+    # the instance is written as `journey run` writes it
+    with quick_commits(os.environ["DAGSTER_HOME"]):
+        return _run_phase(phase, defs, instance, settings)
+
+
+def _run_phase(phase: str, defs: dg.Definitions, instance: dg.DagsterInstance, settings: Settings) -> int:
     results = []
     if phase == "ingest":
         if not all_drop_dates(settings.landing_dir):

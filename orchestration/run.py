@@ -386,11 +386,19 @@ def _run_with(
     elapsed = time.perf_counter() - started
     runs = "runs " + ", ".join(r.run_id for r in results)
     verdict = publication_verdict(settings, results[-1].run_id)
-    if all(r.success for r in results):
+    succeeded = all(r.success for r in results)
+    if succeeded and verdict.published:
         _record_success(settings)
         _say(f"succeeded in {elapsed:.1f} s ({runs}); {verdict.line}")
         return _report_rejected(settings, 0)
     failures = [f for r in results for f in _failures(r)]
+    if succeeded:
+        # no step failed, yet the publication did not happen: the steps it needs were skipped
+        skipped = sorted({e.step_key for e in results[-1].get_step_skipped_events() if e.step_key})
+        failures.append(
+            "the run published nothing: "
+            + (f"steps skipped: {', '.join(skipped)}" if skipped else "its publication step did not run")
+        )
     full_disk = any(is_out_of_space(Exception(line)) for line in failures)
     out_of_space = _space_problem(settings, below=None if full_disk else NEARLY_FULL_BYTES)
     if out_of_space and not any(OUT_OF_SPACE in line for line in failures):

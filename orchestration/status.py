@@ -27,6 +27,7 @@ class Verdict:
     line: str
     details: list[str] = field(default_factory=list)
     blocked: bool = False
+    published: bool = False
 
 
 def read_validation(settings: Settings) -> dict[str, Any] | None:
@@ -86,7 +87,7 @@ def publication_verdict(settings: Settings, run_id: str) -> Verdict:
     if publication and publication.get("run_id") == run_id:
         count = len(publication.get("row_counts", {}))
         where = f"to {settings.publish_dir}{_dashboard_part(settings)}"
-        return Verdict(f"published {count} marts (as_of {publication['as_of']}) {where}")
+        return Verdict(f"published {count} marts (as_of {publication['as_of']}) {where}", published=True)
     validation = read_validation(settings)
     if validation is None or validation.get("run_id") != run_id:
         return Verdict(f"nothing published: {_published_line(publication, settings)}")

@@ -45,7 +45,10 @@ def _postgres_database() -> Iterator[str]:
     from orchestration.handoff import postgres_dsn
 
     was_running = subprocess.run([POSTGRES_SCRIPT, "status"], capture_output=True).returncode == 0
-    subprocess.run([POSTGRES_SCRIPT, "start"], check=True, capture_output=True, timeout=900)
+    started = subprocess.run([POSTGRES_SCRIPT, "start"], capture_output=True, text=True, timeout=900)
+    if started.returncode != 0:
+        said = (started.stderr.strip() or started.stdout.strip()).splitlines()
+        raise PhaseFailed(f"scripts/postgres.sh start failed: {said[-1] if said else started.returncode}")
     admin = psycopg2.connect(postgres_dsn({"JOURNEY_POSTGRES_DATABASE": "postgres"}))
     admin.autocommit = True
     try:

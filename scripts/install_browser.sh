@@ -23,15 +23,7 @@ if ! command -v apt-get >/dev/null 2>&1; then
        "install Chromium and set JOURNEY_CHROMIUM to its path" >&2
   exit 2
 fi
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
-    echo "install_browser: installing chromium needs root (or sudo)" >&2
-    exit 2
-  fi
-fi
-echo "install_browser: installing Debian's chromium package" >&2
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq >&2
-$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-liberation >&2
+# shellcheck source=scripts/debian.sh
+source "${BASH_SOURCE[0]%/*}/debian.sh"
+apt_install install_browser chromium fonts-liberation
 find_chromium

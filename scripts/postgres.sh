@@ -25,6 +25,8 @@ data="$dir/data"
 log="$dir/postgres.log"
 
 say() { echo "postgres: $*" >&2; }
+# shellcheck source=scripts/debian.sh
+source "${BASH_SOURCE[0]%/*}/debian.sh"
 
 bindir() {
   # Debian keeps the server programs out of PATH, in /usr/lib/postgresql/<major>/bin
@@ -37,17 +39,7 @@ bindir() {
 }
 
 install_postgres() {
-  local sudo=""
-  if [ "$(id -u)" -ne 0 ]; then
-    if ! command -v sudo >/dev/null 2>&1; then
-      say "PostgreSQL is not installed and installing it needs root: apt-get install postgresql"
-      exit 2
-    fi
-    sudo="sudo"
-  fi
-  say "installing Debian's postgresql (apt-get)"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends postgresql >/dev/null
+  apt_install postgres postgresql
 }
 
 # Run a server program as the cluster's owner: PostgreSQL refuses to run as root, so root runs it

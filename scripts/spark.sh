@@ -12,6 +12,8 @@ set -euo pipefail
 command=${1:-}
 
 say() { echo "spark: $*" >&2; }
+# shellcheck source=scripts/debian.sh
+source "${BASH_SOURCE[0]%/*}/debian.sh"
 
 java_home() {
   if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
@@ -31,17 +33,7 @@ install_java() {
   if java_home >/dev/null; then
     return 0
   fi
-  local sudo=""
-  if [ "$(id -u)" -ne 0 ]; then
-    if ! command -v sudo >/dev/null 2>&1; then
-      say "Java 17 is not installed and installing it needs root: apt-get install openjdk-17-jre-headless"
-      exit 2
-    fi
-    sudo="sudo"
-  fi
-  say "installing Debian's openjdk-17-jre-headless (apt-get)"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless >/dev/null
+  apt_install spark openjdk-17-jre-headless
   java_home >/dev/null || { say "no Java 17 in /usr/lib/jvm after the install"; exit 1; }
 }
 

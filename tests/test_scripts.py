@@ -149,16 +149,13 @@ def test_the_test_command_announces_its_phases_and_shows_progress() -> None:
 
 
 def test_readme_states_at_the_top_the_system_packages_the_test_command_installs() -> None:
-    script = (ROOT / "scripts" / "install_browser.sh").read_text(encoding="utf-8")
-    installs = re.search(r"apt-get install (.*)$", script, flags=re.MULTILINE)
-    assert installs is not None
-    packages = [word for word in installs.group(1).split() if not word.startswith("-") and word != ">&2"]
-    assert packages == ["chromium", "fonts-liberation"]
-    server = (ROOT / "scripts" / "postgres.sh").read_text(encoding="utf-8")
-    installs = re.search(r"apt-get install -y (.*)$", server, flags=re.MULTILINE)
-    assert installs is not None
-    packages += [word for word in installs.group(1).split() if not word.startswith(("-", ">"))]
-    assert packages == ["chromium", "fonts-liberation", "postgresql"]
+    packages = []
+    for name in ("install_browser.sh", "postgres.sh", "spark.sh"):
+        script = (ROOT / "scripts" / name).read_text(encoding="utf-8")
+        installs = re.findall(r"^\s*apt_install \S+ (.*)$", script, flags=re.MULTILINE)
+        assert len(installs) == 1, name
+        packages += installs[0].split()
+    assert packages == ["chromium", "fonts-liberation", "postgresql", "openjdk-17-jre-headless"]
     top = (ROOT / "README.md").read_text(encoding="utf-8").split("\n## ")[0]
     assert "apt-get" in top
     for package in packages:

@@ -34,11 +34,15 @@ def test_case_gives_hand_computed_figures(case: str, tmp_path: Path) -> None:
     warehouse = tmp_path / "warehouse.duckdb"
     failing_drops = expected.get("failed_drops", [])
     stderr = _run(landing, warehouse, tmp_path / "dagster", expect_success=not failing_drops)
-    # A drop whose columns break the contract fails the run and is named; the good drops are
-    # loaded and the models build on them.
-    for file in failing_drops:
-        assert file in stderr
+    assert_case_figures(landing, warehouse, expected, stderr)
 
+
+def assert_case_figures(landing: Path, warehouse: Path, expected: dict, stderr: str) -> None:
+    """The run of a hand-made case (``landing``, ``expected`` of CASES) into ``warehouse`` named each
+    drop whose columns break the contract (the run failed; the good drops were loaded and the
+    models built on them), and its marts hold the hand-computed figures and the reference's."""
+    for file in expected.get("failed_drops", []):
+        assert file in stderr
     problems = check_case(_marts(warehouse), expected, as_of=_as_of(warehouse))
     assert not problems, "\n".join(problems)
     assert_marts_match_reference(landing, warehouse)

@@ -322,23 +322,12 @@ def run_pipeline(
             f"{settings.first_drop_date}; move that date back or remove the older drops"
         )
     with _plain_errors(settings), run_lock(settings.duckdb_path, _say):
-        return _run_locked(settings, drops, full_refresh, reload, always_build, accept_drift)
+        instance = dagster_instance(settings)
+        with quick_commits(os.environ["DAGSTER_HOME"]):
+            return _run_locked(instance, settings, drops, full_refresh, reload, always_build, accept_drift)
 
 
 def _run_locked(
-    settings: Settings,
-    drops: list[date],
-    full_refresh: bool,
-    reload: bool,
-    always_build: bool,
-    accept_drift: bool,
-) -> int:
-    instance = dagster_instance(settings)
-    with quick_commits(os.environ["DAGSTER_HOME"]):
-        return _run_with(instance, settings, drops, full_refresh, reload, always_build, accept_drift)
-
-
-def _run_with(
     instance: dg.DagsterInstance,
     settings: Settings,
     drops: list[date],

@@ -31,10 +31,9 @@ from orchestration.ingestion.warehouse import RAW_SCHEMA
 
 from .build_log import BuildSummary, dbt_log_path, demote_dagster_dbt_notes, log_tail, logged_to
 from .exposures import build_exposure_specs
-from .project import dbt_project, ensure_manifest
+from .project import PARTIAL_PARSE_FILE, dbt_project, ensure_manifest, target_dir
 
 KEPT_TARGET_DIRS = 5
-PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 WARM_PARSE_DIR = "partial_parse"
 KEPT_WARM_PARSES = 8
 
@@ -179,8 +178,9 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         args.append("--no-use-colors")
         mode = "full refresh" if config.full_refresh else "incremental"
         log_path = dbt_log_path(Path(warehouse.path), context.run_id)
-        target_path = project.target_path / f"{DBT_ASSETS_NAME}-{context.run_id[:7]}-{uuid.uuid4().hex[:7]}"
-        warm = warm_parse_path(project.target_path, warehouse.engine, Path(warehouse.path))
+        target_root = target_dir(project)
+        target_path = target_root / f"{DBT_ASSETS_NAME}-{context.run_id[:7]}-{uuid.uuid4().hex[:7]}"
+        warm = warm_parse_path(target_root, warehouse.engine, Path(warehouse.path))
         context.log.info(
             f"dbt build ({mode}{f', from drop {from_drop} at the latest' if from_drop else ''}); "
             f"per-node log: {log_path}"
@@ -202,7 +202,7 @@ def build_dbt_assets() -> dg.AssetsDefinition:
                     _move(context, warehouse, mirror)
                 _report(context, invocation, log_path)
         finally:
-            _prune_target_dirs(project.target_path, DBT_ASSETS_NAME)
+            _prune_target_dirs(target_root, DBT_ASSETS_NAME)
 
     return journey_dbt_models
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import sys
+import tempfile
 from collections.abc import Sequence
 from functools import cached_property
 from importlib.metadata import version as installed_version
@@ -16,6 +18,7 @@ from packaging import version
 from orchestration.engines import DEFAULT_ENGINE
 
 PROJECT_DIR = Path(os.environ.get("JOURNEY_DBT_PROJECT_DIR") or Path(__file__).resolve().parents[3])
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"
 _SOURCES = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/dbt")
 
 
@@ -56,6 +59,11 @@ def dbt_project() -> DbtProject:
     return DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR)
 
 
+def target_dir(project: DbtProject) -> Path:
+    """The project's ``target/`` folder, whatever the current directory."""
+    return project.project_dir / project.target_path
+
+
 def _newest_source_mtime(root: Path) -> float:
     newest = 0.0
     for name in _SOURCES:
@@ -69,9 +77,32 @@ def _newest_source_mtime(root: Path) -> float:
     return newest
 
 
+def _stale(manifest: Path, project_dir: Path) -> bool:
+    return not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime(project_dir)
+
+
 def ensure_manifest(project: DbtProject) -> Path:
-    """Parse the project when its manifest is missing or older than a model, macro or seed."""
+    """Parse the project when its manifest is missing or older than a model, macro or seed.
+
+    Many processes may ask at once (a run, ``journey dev``'s code server, the UI): one parses, under
+    a lock, into a folder of its own, and the finished manifest replaces the old one in one rename,
+    so a reader never sees a half-written file.
+    """
     manifest = project.manifest_path
-    if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime(project.project_dir):
-        dbt_cli(project).cli(["parse", "--quiet"], target_path=project.target_path).wait()
+    if not _stale(manifest, project.project_dir):
+        return manifest
+    target = target_dir(project)
+    target.mkdir(parents=True, exist_ok=True)
+    with open(target / ".parse.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if _stale(manifest, project.project_dir):
+            with tempfile.TemporaryDirectory(prefix="parse-", dir=target) as scratch:
+                scratch = Path(scratch)
+                saved = target / PARTIAL_PARSE_FILE
+                if saved.exists():
+                    shutil.copyfile(saved, scratch / PARTIAL_PARSE_FILE)
+                dbt_cli(project).cli(["parse", "--quiet"], target_path=scratch).wait()
+                if (scratch / PARTIAL_PARSE_FILE).exists():
+                    os.replace(scratch / PARTIAL_PARSE_FILE, saved)
+                os.replace(scratch / manifest.name, manifest)
     return manifest

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -12,6 +13,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from orchestration.ingestion import connect
@@ -136,3 +138,48 @@ def test_no_raw_email_phone_or_comment_in_any_mart(built_warehouse: Path) -> Non
                     assert "@" not in value, (mart, value)
                     assert value not in phones, (mart, value)
                     assert value.strip() not in comments, (mart, value)
+
+
+def test_a_null_in_a_column_that_must_not_be_null_fails_dbt_naming_the_column(
+    built_warehouse: Path, tmp_path: Path
+) -> None:
+    """One dbt test checks all of a model's not-null columns in one scan; it still names each column."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(built_warehouse, warehouse)
+    conn = duckdb.connect(str(warehouse))
+    try:
+        rows = [r for (r,) in conn.execute("SELECT rowid FROM marts.fct_customer_journey LIMIT 3").fetchall()]
+        conn.execute("UPDATE marts.fct_customer_journey SET entry_channel = NULL WHERE rowid = ?", [rows[0]])
+        conn.execute("UPDATE marts.fct_customer_journey SET days_in_stage = NULL WHERE list_contains(?, rowid)", [rows])
+    finally:
+        conn.close()
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "dbt"),
+            "test",
+            "--profiles-dir",
+            str(PROJECT_DIR),
+            "--store-failures",
+            "--select",
+            "test_name:not_null_columns,fct_customer_journey",
+            "--target-path",
+            str(tmp_path / "target"),
+        ],
+        cwd=PROJECT_DIR,
+        env={**os.environ, "JOURNEY_DUCKDB_PATH": str(warehouse)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 1, done.stdout[-2000:]
+    assert "Got 2 results" in done.stdout, done.stdout[-2000:]
+    conn = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        ((schema, table),) = conn.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables "
+            "WHERE table_name LIKE 'not_null_columns_fct_customer%'"
+        ).fetchall()
+        failures = conn.execute(f'SELECT column_name, null_rows FROM "{schema}"."{table}" ORDER BY 1').fetchall()
+    finally:
+        conn.close()
+    assert failures == [("days_in_stage", 3), ("entry_channel", 1)]

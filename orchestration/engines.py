@@ -14,6 +14,9 @@ POSTGRES = "postgres"
 SPARK = "spark"
 ENGINES = (DUCKDB, POSTGRES, SPARK)
 DEFAULT_ENGINE = DUCKDB
+# Spark's plain Parquet tables take no DELETE: its incremental models are rebuilt whole at every
+# build (macros/spark.sql: is_incremental() is false there).
+REBUILDS_WHOLE = (SPARK,)
 
 
 def engine_from(value: str | None) -> str:

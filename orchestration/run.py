@@ -23,6 +23,7 @@ from orchestration.defs.dbt.assets import DBT_ASSETS_NAME
 from orchestration.defs.jobs import BUILD_JOB, INGEST_JOB, PUBLISH_JOB
 from orchestration.defs.quality.checks import gx_validate_marts
 from orchestration.defs.recovery import active_runs, process_tags, reclaim_dead_runs
+from orchestration.engines import REBUILDS_WHOLE
 from orchestration.errors import OUT_OF_SPACE, OutOfSpace, UserError, is_out_of_space, out_of_space_message
 from orchestration.handoff import check_engine
 from orchestration.ingestion.changes import REJECTED_ADVICE, changed_drops, rejected_drops
@@ -364,7 +365,12 @@ def _run_locked(
         job, config = PUBLISH_JOB, build_run_config(accept_drift=True)
         config["ops"].pop(DBT_ASSETS_NAME)
     else:
-        _say("building the models " + ("from scratch (full refresh)" if full_refresh else "incrementally"))
+        if full_refresh:
+            _say("building the models from scratch (full refresh)")
+        elif settings.engine in REBUILDS_WHOLE:
+            _say(f"building the models ({settings.engine} rebuilds its incremental models whole)")
+        else:
+            _say("building the models incrementally")
         job, config = BUILD_JOB, build_run_config(full_refresh, accept_drift)
     _import_in_background("great_expectations")  # for the validation step
     results.append(

@@ -59,4 +59,5 @@ def test_a_hand_made_case_with_bad_records_gives_the_contract_figures_on_spark(t
     write(landing)
     done = journey_run(landing, tmp_path, "spark")
     assert (done.returncode == 0) == (not expected.get("failed_drops")), done.stderr[-4000:]
+    assert "building the models (spark rebuilds its incremental models whole)" in done.stderr
     assert_case_figures(landing, tmp_path / "warehouse.duckdb", expected, done.stderr)

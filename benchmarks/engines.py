@@ -11,7 +11,8 @@ like the main benchmark's steps (``measure.py``): wall time, CPU time and peak m
 process tree. The PostgreSQL server's own processes are not in that tree: for it the wall time
 is the figure to compare. Spark runs inside dbt's process (dbt-spark's session), so its JVM is.
 
-The results go into ``benchmarks/results.json`` under ``engines`` (the other results are kept),
+The results go into ``benchmarks/results.json`` under ``engines`` (the other results, and the
+engines' figures at scales not measured this time, are kept),
 and BENCHMARKS.md is written again with its engines section (``render_section``).
 """
 
@@ -26,7 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .harness import PROJECT_DIR, PhaseFailed, ScaleRun, clean_env, generate
-from .scales import parse_scales
+from .scales import SCALES, parse_scales
 
 ENGINES = ("duckdb", "postgres", "spark")
 POSTGRES_SCRIPT = PROJECT_DIR / "scripts" / "postgres.sh"
@@ -151,7 +152,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"engines: {exc}", file=sys.stderr)
         return 1
     results = json.loads(args.results.read_text(encoding="utf-8")) if args.results.exists() else {}
-    results["engines"] = measured
+    # a scale measured now replaces its earlier figures; the other scales' are kept
+    now = {entry["scale"] for entry in measured["scales"]}
+    kept = [entry for entry in results.get("engines", {}).get("scales", []) if entry["scale"] not in now]
+    order = {name: i for i, name in enumerate(SCALES)}
+    results["engines"] = {"scales": sorted(kept + measured["scales"], key=lambda entry: order[entry["scale"]])}
     args.results.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     if "environment" in results and "scales" in results:
         from .__main__ import write_report

@@ -9,7 +9,8 @@ warehouse (and, for PostgreSQL, a new database on the server of ``scripts/postgr
 for the measurement when it is not running and stopped after). Each run is measured as a whole,
 like the main benchmark's steps (``measure.py``): wall time, CPU time and peak memory of the
 process tree. The PostgreSQL server's own processes are not in that tree: for it the wall time
-is the figure to compare. Spark runs inside dbt's process (dbt-spark's session), so its JVM is.
+is the figure to compare. Spark runs inside dbt's process (dbt-spark's session): its JVM's memory
+is sampled with the tree, but not its CPU time, since dbt's process does not wait for the JVM.
 
 The results go into ``benchmarks/results.json`` under ``engines`` (the other results, and the
 engines' figures at scales not measured this time, are kept),
@@ -102,8 +103,10 @@ def render_section(engines: Mapping) -> list[str]:
         "The same landing zone through one whole `journey run --engine <engine>` per engine, each on a new "
         "warehouse (`python -m benchmarks.engines`). The ratio is the engine's wall time over DuckDB's. "
         "PostgreSQL's server processes are outside the measured process tree: compare its wall time, not "
-        "its CPU or memory. Spark runs in local mode inside dbt's process, so its JVM is measured. The last "
-        "column is the CPU the rest of the machine used meanwhile: a busy machine shows there.",
+        "its CPU or memory. Spark runs in local mode inside dbt's process: its JVM's memory is in the peak, but "
+        "dbt's process does not wait for the JVM it starts, so the JVM's CPU, like the PostgreSQL server's, is "
+        "in the last column, the CPU the rest of the machine used meanwhile (on an idle machine, DuckDB's row "
+        "shows what that is without them).",
         "",
         "| scale | engine | wall s | ratio to DuckDB | CPU s | peak memory MiB | other processes' CPU s |",
         "|---|---|--:|--:|--:|--:|--:|",

@@ -1,6 +1,6 @@
 """The same landing zone built on PostgreSQL (incrementally) publishes the marts DuckDB publishes,
-row for row and column for column; a bad record is quarantined the same way; a hand-made case gives the figures
-the contract defines on PostgreSQL too."""
+row for row and column for column; a bad record is quarantined the same way; the hand-made cases give the figures
+the contract defines on PostgreSQL too (tests/engines.py: ENGINE_CASES)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 from orchestration.generate import MessRates, generate_landing_zone
 from orchestration.handoff import postgres_dsn
 from orchestration.ingestion import connect
-from tests.engines import assert_same_marts, journey_run, postgres_database, published_marts
+from tests.engines import ENGINE_CASES, assert_same_marts, journey_run, postgres_database, published_marts
 from tests.reference.cases import CASES
 from tests.test_marts_cases import assert_case_figures
 
@@ -63,10 +63,9 @@ def test_a_generated_zone_publishes_the_same_marts_on_postgres_as_on_duckdb(
     assert in_duckdb
 
 
-def test_a_hand_made_case_with_bad_records_gives_the_contract_figures_on_postgres(
-    database: str, tmp_path: Path
-) -> None:
-    write, expected = CASES["bad_input"]
+@pytest.mark.parametrize("case", ENGINE_CASES)
+def test_a_hand_made_case_gives_the_contract_figures_on_postgres(case: str, database: str, tmp_path: Path) -> None:
+    write, expected = CASES[case]
     landing = tmp_path / "landing"
     write(landing)
     done = journey_run(landing, tmp_path, "postgres", database)

@@ -1,6 +1,7 @@
 """Spark: a generated landing zone built on Spark (pyspark in local mode, dbt-spark's session)
 publishes the marts DuckDB publishes, row for row and column for column; Spark's catalog holds the
-raw tables handed over with the same quarantine; a hand-made case with bad records gives the contract's figures."""
+raw tables handed over with the same quarantine; the hand-made cases give the contract's figures
+(tests/engines.py: ENGINE_CASES)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from orchestration.generate import MessRates, generate_landing_zone
 from orchestration.handoff import spark_dir
 from orchestration.ingestion import connect
-from tests.engines import assert_same_marts, journey_run, published_marts
+from tests.engines import ENGINE_CASES, assert_same_marts, journey_run, published_marts
 from tests.reference.cases import CASES
 from tests.test_marts_cases import assert_case_figures
 
@@ -53,8 +54,9 @@ def test_spark_reads_the_raw_tables_with_the_quarantine_duckdb_wrote(built: Path
     assert in_spark == in_duckdb
 
 
-def test_a_hand_made_case_with_bad_records_gives_the_contract_figures_on_spark(tmp_path: Path) -> None:
-    write, expected = CASES["bad_input"]
+@pytest.mark.parametrize("case", ENGINE_CASES)
+def test_a_hand_made_case_gives_the_contract_figures_on_spark(case: str, tmp_path: Path) -> None:
+    write, expected = CASES[case]
     landing = tmp_path / "landing"
     write(landing)
     done = journey_run(landing, tmp_path, "spark")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up and run every test (unit, integration and end-to-end), after the linter, in five
-# announced phases. About 31 minutes on 2 cores (304 tests), nearly all of it in pytest, which prints
+# announced phases. About 24 minutes on 2 cores (306 tests), nearly all of it in pytest, which prints
 # a line per test as it finishes. Extra arguments go to pytest (e.g. -m "not e2e" for the quick
 # set: 4 minutes on 2 busy cores).
 set -euo pipefail
@@ -20,5 +20,5 @@ phase 3 "PostgreSQL and Java for the engine tests (scripts/postgres.sh install, 
 phase 4 "ruff: lint and format"
 .venv/bin/ruff check orchestration tests benchmarks
 .venv/bin/ruff format --check orchestration tests benchmarks
-phase 5 "pytest: every test on 2 workers, about 31 minutes on 2 cores; a line per test as it finishes"
+phase 5 "pytest: every test on 2 workers, about 23 minutes on 2 cores; a line per test as it finishes"
 exec .venv/bin/python -m pytest -v "$@"

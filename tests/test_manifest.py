@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import threading
+import time
 from pathlib import Path
 
 from dagster_dbt import DbtProject
@@ -33,6 +34,7 @@ def test_processes_asking_at_once_never_see_a_half_written_manifest(tmp_path: Pa
             try:
                 text = manifest.read_bytes()
             except FileNotFoundError:
+                time.sleep(0.01)
                 continue
             reads += 1
             try:
@@ -53,7 +55,7 @@ def test_processes_asking_at_once_never_see_a_half_written_manifest(tmp_path: Pa
     assert unreadable == []
     assert reads > 0
     assert json.loads(manifest.read_bytes())["metadata"]["project_name"] == "customer_journey"
-    # the parse happened once, in a folder of its own that is gone
+    # the parse's own folders are gone: the manifest and dbt's saved parse are what is left
     assert sorted(p.name for p in target.iterdir() if not p.name.startswith(".")) == [
         "manifest.json",
         "partial_parse.msgpack",

@@ -21,7 +21,7 @@ from tests.reference.cases import CASES
 ROOT = Path(__file__).resolve().parents[1]
 # The hand-made cases built on PostgreSQL and on Spark: the test command runs the one with bad
 # records on each engine; the others carry the every_case marker (pytest -m every_case), since each
-# is a whole run on the engine (on Spark, about two minutes).
+# is a whole run on the engine (on Spark, two to four minutes on 2 cores).
 CASE_IN_EVERY_RUN = "bad_input"
 ENGINE_CASES = [
     pytest.param(case, marks=() if case == CASE_IN_EVERY_RUN else pytest.mark.every_case) for case in sorted(CASES)

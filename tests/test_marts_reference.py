@@ -3,11 +3,8 @@ built once for the session by tests/conftest.py: generated_landing, built_wareho
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 from collections import Counter
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -19,12 +16,11 @@ import pytest
 from orchestration.ingestion import connect
 from tests.reference import compute_reference
 from tests.reference.marts import MARTS
-from tests.warehouse import mart_rows
+from tests.warehouse import mart_rows, run_dbt
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("generated")]
 
 # Ids and the stage descriptions are the implementation's own wording, not contract values.
-PROJECT_DIR = Path(__file__).resolve().parents[1]
 OPAQUE_IDS = {"touchpoint_id", "session_id", "description"}
 
 
@@ -57,21 +53,6 @@ def _mart_rows(warehouse: Path, mart: str) -> tuple[list[str], list[dict]]:
         conn.close()
 
 
-def dbt_build(warehouse: Path, *args: str, command: str = "build") -> str:
-    """dbt on its own, on a warehouse the pipeline built; returns its output."""
-    env = {**os.environ, "JOURNEY_DUCKDB_PATH": str(warehouse)}
-    done = subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), command, "--profiles-dir", str(PROJECT_DIR), *args],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert done.returncode == 0, done.stdout[-4000:]
-    return done.stdout
-
-
 def assert_marts_match_reference(landing: Path, warehouse: Path) -> None:
     reference = compute_reference(landing)
     problems = []
@@ -95,11 +76,11 @@ def test_generated_landing_zone_marts_equal_reference(generated_landing: Path, b
     assert_marts_match_reference(generated_landing, built_warehouse)
 
 
-def test_dbt_unit_tests_pass(built_warehouse: Path) -> None:
+def test_dbt_unit_tests_pass(built_warehouse: Path, tmp_path: Path) -> None:
     """dbt unit tests (identity, stage entry, FCR, rounding, churn, FX, support cases, CLV) run apart from
     production runs."""
     # `dbt build --select test_type:unit` selects nothing ("Nothing to do"); `dbt test` runs them.
-    output = dbt_build(built_warehouse, "--select", "test_type:unit", command="test")
+    output = run_dbt(built_warehouse, tmp_path / "target", "test", "--select", "test_type:unit")
     passed = re.search(r"PASS=(\d+) WARN=0 ERROR=0", output)
     assert passed and int(passed.group(1)) >= 11, output[-2000:]
 
@@ -153,26 +134,17 @@ def test_a_null_in_a_column_that_must_not_be_null_fails_dbt_naming_the_column(
         conn.execute("UPDATE marts.fct_customer_journey SET days_in_stage = NULL WHERE list_contains(?, rowid)", [rows])
     finally:
         conn.close()
-    done = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "dbt"),
-            "test",
-            "--profiles-dir",
-            str(PROJECT_DIR),
-            "--store-failures",
-            "--select",
-            "test_name:not_null_columns,fct_customer_journey",
-            "--target-path",
-            str(tmp_path / "target"),
-        ],
-        cwd=PROJECT_DIR,
-        env={**os.environ, "JOURNEY_DUCKDB_PATH": str(warehouse)},
-        capture_output=True,
-        text=True,
+    output = run_dbt(
+        warehouse,
+        tmp_path / "target",
+        "test",
+        "--store-failures",
+        "--select",
+        "test_name:not_null_columns,fct_customer_journey",
+        returncode=1,
         timeout=300,
     )
-    assert done.returncode == 1, done.stdout[-2000:]
-    assert "Got 2 results" in done.stdout, done.stdout[-2000:]
+    assert "Got 2 results" in output, output[-2000:]
     conn = duckdb.connect(str(warehouse), read_only=True)
     try:
         ((schema, table),) = conn.execute(

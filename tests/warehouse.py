@@ -43,6 +43,27 @@ def journey_run(landing: Path, warehouse: Path, dagster_home: Path, expect_succe
     return done.stderr
 
 
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+
+
+def run_dbt(warehouse: Path, target: Path, *args: str, returncode: int = 0, timeout: int = 900) -> str:
+    """dbt on its own (``args``: a command and its options) on ``warehouse``; returns its output.
+
+    Its artifacts go to ``target``, never to the project's ``target/``, whose manifest other
+    processes (runs, the UI) read while the tests run."""
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "dbt"), *args, "--profiles-dir", str(PROJECT_DIR)]
+        + ["--target-path", str(target)],
+        cwd=PROJECT_DIR,
+        env={**os.environ, "JOURNEY_DUCKDB_PATH": str(warehouse)},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert done.returncode == returncode, done.stdout[-4000:]
+    return done.stdout
+
+
 def mart_rows(warehouse: Path) -> dict[str, list[tuple]]:
     """Every table of the ``marts`` schema, its rows sorted, by table name."""
     conn = connect(warehouse, read_only=True)

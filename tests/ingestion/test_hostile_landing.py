@@ -20,7 +20,7 @@ import pytest
 from orchestration.ingestion import connect, load_source
 from orchestration.ingestion.landing import landing_warnings
 from tests.conftest import CSAT_HEADER, DEALS_HEADER, NPS_HEADER, WriteFile
-from tests.warehouse import load_drops, query_rows
+from tests.warehouse import load_drops, query_rows, run_dbt
 
 D1 = date(2026, 1, 1)
 D2 = date(2026, 1, 2)
@@ -209,7 +209,9 @@ def test_amounts_scores_and_timestamps_out_of_range(landing: Path, write_file: W
     assert query_rows(warehouse, "SELECT message_id FROM raw.web_events") == [("w1",)]
 
 
-def test_staging_casts_every_value_ingestion_loaded(landing: Path, write_file: WriteFile, warehouse: Path) -> None:
+def test_staging_casts_every_value_ingestion_loaded(
+    landing: Path, write_file: WriteFile, warehouse: Path, tmp_path: Path
+) -> None:
     """The largest amounts and the earliest and latest timestamps ingestion loads build in dbt."""
     ok, first, last = "2026-01-01T10:00:00Z", "1990-01-01T00:00:00Z", "2026-01-03T00:00:00Z"
     write_file(
@@ -226,17 +228,8 @@ def test_staging_casts_every_value_ingestion_loaded(landing: Path, write_file: W
     assert load_drops(warehouse, landing, "crm", [D1]).problems == []
     assert query_rows(warehouse, "SELECT count(*) FROM raw.quarantine") == [(1,)]
 
-    env = {**os.environ, "JOURNEY_DUCKDB_PATH": str(warehouse)}
     models = ["stg_crm__orders", "stg_crm__subscriptions", "stg_crm__deals"]
-    done = subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), "run", "--profiles-dir", str(PROJECT_DIR), "--select", *models],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stdout[-3000:]
+    run_dbt(warehouse, tmp_path / "target", "run", "--select", *models, timeout=600)
     assert query_rows(warehouse, "SELECT order_id, amount::VARCHAR FROM staging.stg_crm__orders ORDER BY 1") == [
         ("O1", "9999999999999999.99"),
         ("O2", "-9999999999999999.99"),

@@ -55,8 +55,10 @@ def test_processes_asking_at_once_never_see_a_half_written_manifest(tmp_path: Pa
     assert unreadable == []
     assert reads > 0
     assert json.loads(manifest.read_bytes())["metadata"]["project_name"] == "customer_journey"
-    # the parse's own folders are gone: the manifest and dbt's saved parse are what is left
+    # the parse's own folders are gone: the manifest, dbt's saved parse and the semantic manifest
+    # (MetricFlow's `mf` reads it) are what is left
     assert sorted(p.name for p in target.iterdir() if not p.name.startswith(".")) == [
         "manifest.json",
         "partial_parse.msgpack",
+        "semantic_manifest.json",
     ]

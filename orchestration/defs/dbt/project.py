@@ -19,6 +19,8 @@ from orchestration.engines import DEFAULT_ENGINE
 
 PROJECT_DIR = Path(os.environ.get("JOURNEY_DBT_PROJECT_DIR") or Path(__file__).resolve().parents[3])
 PARTIAL_PARSE_FILE = "partial_parse.msgpack"
+# what a parse leaves in target/ beside the manifest, for the next parse and for MetricFlow's `mf`
+PARSE_ARTIFACTS = (PARTIAL_PARSE_FILE, "semantic_manifest.json")
 _SOURCES = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/dbt")
 
 
@@ -85,8 +87,9 @@ def ensure_manifest(project: DbtProject) -> Path:
     """Parse the project when its manifest is missing or older than a model, macro or seed.
 
     Many processes may ask at once (a run, ``journey dev``'s code server, the UI): one parses, under
-    a lock, into a folder of its own, and the finished manifest replaces the old one in one rename,
-    so a reader never sees a half-written file.
+    a lock, into a folder of its own, and each file it wrote that others read (the manifest, the
+    semantic manifest, dbt's saved parse) replaces the old one in one rename, so a reader never
+    sees a half-written file.
     """
     manifest = project.manifest_path
     if not _stale(manifest, project.project_dir):
@@ -98,11 +101,11 @@ def ensure_manifest(project: DbtProject) -> Path:
         if _stale(manifest, project.project_dir):
             with tempfile.TemporaryDirectory(prefix="parse-", dir=target) as scratch:
                 scratch = Path(scratch)
-                saved = target / PARTIAL_PARSE_FILE
-                if saved.exists():
-                    shutil.copyfile(saved, scratch / PARTIAL_PARSE_FILE)
+                if (target / PARTIAL_PARSE_FILE).exists():
+                    shutil.copyfile(target / PARTIAL_PARSE_FILE, scratch / PARTIAL_PARSE_FILE)
                 dbt_cli(project).cli(["parse", "--quiet"], target_path=scratch).wait()
-                if (scratch / PARTIAL_PARSE_FILE).exists():
-                    os.replace(scratch / PARTIAL_PARSE_FILE, saved)
-                os.replace(scratch / manifest.name, manifest)
+                # the manifest last: its date is what says the others are up to date
+                for name in (*PARSE_ARTIFACTS, manifest.name):
+                    if (scratch / name).exists():
+                        os.replace(scratch / name, target / name)
     return manifest
